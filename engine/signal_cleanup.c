@@ -1,0 +1,11 @@
+/*
+ * signal_cleanup.c — the public, async-signal-safe clean-up of temporary
+ * output files (jfsim.h), over the registry kept by csv.c.
+ */
+#include "csv.h"
+#include "jfsim.h"
+
+void jf_output_cleanup_on_signal(void)
+{
+    jf__atomic_cleanup_on_signal();
+}
