@@ -20,14 +20,22 @@ typedef struct {
     char temp_path[4096];
 } jf__atomic_file;
 
-/* Create a temporary file beside `final_path`.  JF_ERR_IO on failure. */
+/* Create the temporary file `.NAME.tmp.XXXXXX` beside `final_path` (mode
+ * 0666 less the umask) and open f->fp on it for writing; the caller owns `f`
+ * and must end it with jf__atomic_commit or jf__atomic_abort.  JF_ERR_IO on
+ * failure, with err->file = final_path and err->message = "what: OS error
+ * text"; f is then left so that jf__atomic_abort is a no-op. */
 jf_status jf__atomic_open(jf__atomic_file *f, const char *final_path, jf_error *err);
-/* Flush, fsync and rename into place.  On failure the temporary file is removed. */
+/* Flush, fsync, close and rename into place, then fsync the folder.  Write
+ * errors of the cells (sticky in f->fp) are reported here.  JF_ERR_IO on any
+ * failure, and the temporary file is removed.  Either way f->fp is closed,
+ * f->final_path is kept and a later jf__atomic_abort does nothing. */
 jf_status jf__atomic_commit(jf__atomic_file *f, jf_error *err);
 /* Close and remove the temporary file.  Safe to call twice.  This function can't fail. */
 void jf__atomic_abort(jf__atomic_file *f);
-/* Unlink every temporary file still open (registry of open atomic files).
- * Async-signal-safe: uses only unlink().  This function can't fail. */
+/* Unlink every temporary file that is open at this moment (any thread).  Uses
+ * only unlink() and lock-free atomics, so a signal handler may call it.  The
+ * FILE streams are left alone.  This function can't fail. */
 void jf__atomic_cleanup_on_signal(void);
 
 typedef struct {
@@ -38,7 +46,7 @@ typedef struct {
 } jf__csv;
 
 void jf__csv_init(jf__csv *csv, FILE *fp, const jf_csv_format *format);
-void jf__csv_text(jf__csv *csv, const char *text);     /* quoted/neutralised as needed */
+void jf__csv_text(jf__csv *csv, const char *text);     /* quoted/neutralised as needed; NULL = empty */
 void jf__csv_number(jf__csv *csv, double value);       /* 15 significant digits; NaN/inf -> empty */
 void jf__csv_integer(jf__csv *csv, long long value);
 void jf__csv_empty(jf__csv *csv);
