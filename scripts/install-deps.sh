@@ -3,7 +3,7 @@
 # non-interactive).  Run as root (or with sudo available).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libgsl-dev libcmocka-dev librandom123-dev
-          libyaml-dev nettle-dev clang libomp-dev python3)
+          libyaml-dev nettle-dev clang libomp-dev python3 python3-yaml)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
