@@ -1,0 +1,51 @@
+/*
+ * cli.h — what the jfsim command's files share: parsed options, exit codes,
+ * error printing.  Each command lives in its own file (cmd_<name>.c); the
+ * CLI uses only the public header jfsim.h.
+ */
+#ifndef JF_CLI_H
+#define JF_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "jfsim.h"
+
+enum { EXIT_OK = 0, EXIT_FAILURE_OTHER = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+    const char *command;
+    const char *scenario;
+    const char *outdir;
+    jf_override *overrides;
+    size_t n_overrides;
+    char paths_arg[64];
+    char seed_arg[64];
+    int threads;
+    size_t memory_budget;
+    jf_csv_format format;
+    bool quiet;
+    bool per_point;   /* sweep: also write each point's summary.csv and annual.csv */
+    bool resume;      /* sweep: skip points finished by an earlier, interrupted run */
+} cli_options;
+
+/* Parse the command line.  Returns -1 to go on, or the exit status to end with
+ * (after --help, --version or a usage error, which it has printed). */
+int cli_parse_args(int argc, char **argv, cli_options *o);
+
+/* Print "FILE:LINE:COL: error: PATH: message" to stderr; return the exit status for it. */
+int cli_print_error(const jf_error *err);
+
+/* Print "jfsim: <message>" and a hint to stderr (a usage error). */
+void cli_usage_error(const char *fmt, const char *arg);
+
+/* Seconds on a monotonic clock. */
+double cli_now(void);
+
+/* The commands; each returns the process exit status. */
+int cmd_check(const cli_options *o);
+int cmd_run(const cli_options *o);
+int cmd_sweep(const cli_options *o);
+int cmd_sensitivity(const cli_options *o);
+
+#endif /* JF_CLI_H */

@@ -1,0 +1,22 @@
+/*
+ * cmd_check.c — `jfsim check`: validate a scenario (with --set overrides) and
+ * print it back with every default filled in, as YAML that check accepts again.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+
+int cmd_check(const cli_options *o)
+{
+    jf_error err;
+    jf_error_clear(&err);
+    jf_scenario *sc = NULL;
+    if (jf_scenario_load(o->scenario, o->overrides, o->n_overrides, &sc, &err) != JF_OK)
+        return cli_print_error(&err);
+    int rc = EXIT_OK;
+    if (jf_scenario_emit(sc, stdout, &err) != JF_OK || fflush(stdout) != 0)
+        rc = cli_print_error(&err);
+    jf_scenario_free(sc);
+    return rc;
+}
+

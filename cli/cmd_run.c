@@ -1,0 +1,132 @@
+/*
+ * cmd_run.c — `jfsim run`: load and validate the scenario, simulate, write
+ * summary.csv, annual.csv and manifest.json atomically, then print a short
+ * human summary (per scheme: US NPV P5/P50/P95, probability of reaching the
+ * comparison target by the horizon, median years to it) and where the files are.
+ * A progress line goes to stderr when it is a terminal, unless --quiet.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* ---- progress line ---------------------------------------------------- */
+
+typedef struct {
+    double start;
+    double last;
+} progress_state;
+
+static void show_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    progress_state *st = ctx;
+    double t = cli_now();
+    if (done < total && t - st->last < 0.2)
+        return;
+    st->last = t;
+    double elapsed = t - st->start;
+    double rate = elapsed > 0 ? (double)done / elapsed : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r%llu/%llu paths  %.0f paths/s  ETA %.0fs   ", (unsigned long long)done,
+            (unsigned long long)total, rate, eta);
+    if (done >= total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+/* ---- human summary ------------------------------------------------------ */
+
+static void print_money(double v, bool ok)
+{
+    if (!ok) {
+        printf("%10s", "-");
+        return;
+    }
+    double a = fabs(v);
+    if (a >= 1e9) printf("%9.2fbn", v / 1e9);
+    else if (a >= 1e6) printf("%9.2fm ", v / 1e6);
+    else printf("%10.0f", v);
+}
+
+static void print_summary(const jf_results *res, const jf_scenario *sc, const char *outdir)
+{
+    printf("%s: %llu paths x %d years, seed %llu, %d threads, %.2f s\n", sc->name,
+           (unsigned long long)sc->paths, sc->horizon_years, (unsigned long long)sc->seed,
+           jf_results_threads(res), jf_results_seconds(res));
+    printf("US NPV (USD, discounted at %g) and the $%g bn target by %d:\n", sc->discount_rate,
+           sc->comparison_target / 1e9, sc->start_year + sc->horizon_years - 1);
+    printf("  %-16s %10s %10s %10s  %9s  %s\n", "scheme", "P5", "P50", "P95", "P(target)",
+           "median years to target");
+    for (size_t i = 0; i < sc->n_schemes; i++) {
+        const char *name = sc->schemes[i].name;
+        jf_stats npv, reached, years;
+        bool has_npv = jf_results_summary(res, name, "us_npv", &npv);
+        bool has_reached = jf_results_summary(res, name, "reached_target", &reached);
+        bool has_years = jf_results_summary(res, name, "years_to_target", &years);
+        printf("  %-16s ", name);
+        print_money(npv.pct[0], has_npv && npv.has_pct[0]);
+        printf(" ");
+        print_money(npv.pct[2], has_npv && npv.has_pct[2]);
+        printf(" ");
+        print_money(npv.pct[4], has_npv && npv.has_pct[4]);
+        if (has_reached && reached.has_mean)
+            printf("  %8.1f%%", 100.0 * reached.mean);
+        else
+            printf("  %9s", "-");
+        if (has_years && years.has_pct[2])
+            printf("  %.0f\n", years.pct[2]);
+        else
+            printf("  not reached by the median path\n");
+    }
+    printf("Files: %s/summary.csv, %s/annual.csv, %s/manifest.json\n", outdir, outdir, outdir);
+}
+
+int cmd_run(const cli_options *o)
+{
+    jf_error err;
+    jf_error_clear(&err);
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+
+    jf_scenario *sc = NULL;
+    if (jf_scenario_load(o->scenario, o->overrides, o->n_overrides, &sc, &err) != JF_OK)
+        return cli_print_error(&err);
+
+    char outdir[4096];
+    if (o->outdir)
+        snprintf(outdir, sizeof outdir, "%s", o->outdir);
+    else
+        snprintf(outdir, sizeof outdir, "out/%s", sc->name);
+
+    progress_state progress = {cli_now(), 0};
+    jf_run_options ro = {0};
+    ro.threads = o->threads;
+    ro.memory_budget = o->memory_budget;
+    if (!o->quiet && isatty(STDERR_FILENO)) {
+        ro.progress = show_progress;
+        ro.progress_ctx = &progress;
+    }
+
+    jf_results *res = NULL;
+    int rc = EXIT_OK;
+    if (jf_run(sc, &ro, &res, &err) != JF_OK) {
+        rc = cli_print_error(&err);
+    } else {
+        jf_manifest_info info = {0};
+        info.scenario_file = o->scenario;
+        info.overrides = o->overrides;
+        info.n_overrides = o->n_overrides;
+        info.start_time = (double)wall.tv_sec + 1e-9 * (double)wall.tv_nsec;
+        if (jf_write_outputs(res, sc, outdir, &o->format, &info, &err) != JF_OK)
+            rc = cli_print_error(&err);
+        else
+            print_summary(res, sc, outdir);
+    }
+    jf_results_free(res);
+    jf_scenario_free(sc);
+    return rc;
+}
+
