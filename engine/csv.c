@@ -103,7 +103,7 @@ static jf_status io_error(jf_error *err, const char *file, const char *what, int
         return JF_ERR_IO;
     jf_error_clear(err);
     err->status = JF_ERR_IO;
-    snprintf(err->file, sizeof err->file, "%s", file);
+    snprintf(err->file, sizeof err->file, "%.*s", (int)sizeof err->file - 1, file);
     char text[256] = "unknown error";
     if (errnum != 0 && strerror_r(errnum, text, sizeof text) != 0)
         snprintf(text, sizeof text, "error %d", errnum);
