@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# bench/run.sh — run the whole benchmark suite and print the table (bench/README.md).
+#
+#   bench/run.sh                       # defaults below
+#   JF_BENCH_PATHS=20000 bench/run.sh  # a quicker pass
+#
+# Environment (all optional):
+#   JF_BENCH_PATHS    paths of large.yaml and small.yaml   (default 100000)
+#   JF_BENCH_THREADS  thread counts, N | A..B | A,B,C      (default 1..number of cores)
+#   JF_BENCH_REPEAT   runs per measurement, fastest kept   (default 1)
+#   JF_BENCH_PEER     0 skips the NumPy peer               (default 1)
+#   JF_BENCH_BIG      paths of a `jfsim run bench/large.yaml` under /usr/bin/time -v,
+#                     all cores, 0 = skip                  (default 0; 1000000 takes minutes)
+#   JF_BENCH_BUILD    build directory                      (default <repo>/build-bench)
+#
+# Builds jfsim-bench and jfsim in Release in the build directory when missing
+# (never touches other build directories).  Exit status 0 unless a run failed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+build="${JF_BENCH_BUILD:-$root/build-bench}"
+paths="${JF_BENCH_PATHS:-100000}"
+cores="$(nproc 2>/dev/null || echo 1)"
+threads="${JF_BENCH_THREADS:-1..$cores}"
+repeat="${JF_BENCH_REPEAT:-1}"
+peer="${JF_BENCH_PEER:-1}"
+big="${JF_BENCH_BIG:-0}"
+
+bench="$build/bench/jfsim-bench"
+cli="$build/cli/jfsim"
+if [[ ! -x "$bench" || ! -x "$cli" ]]; then
+    echo "== building Release in $build" >&2
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$build" --target jfsim-bench jfsim -j "$(( cores < 2 ? cores : 2 ))" >/dev/null
+fi
+type="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
+[[ "$type" == Release ]] || echo "warning: $build is a '$type' build; figures are meant for Release" >&2
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+status=0
+
+echo "== jfsim-bench ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'))"
+"$bench" -n "$paths" -t "$threads" -r "$repeat" "$here/large.yaml" "$here/small.yaml" | tee "$out/large_small.txt" || status=1
+# The sweep case keeps its own paths (10,000 per point, 9 points).
+"$bench" -t "$threads" -r "$repeat" "$here/sweep_shaped.yaml" | grep -v '^#\|^case' | tee "$out/sweep.txt" || status=1
+
+# Figures of the large case from the table: path-years/s, wall, of_floor per thread count.
+field() { awk -v k="$1" -v t="$2" -v c="$3" '$1=="large" && $2==k && $5==t {print $c}' "$out/large_small.txt"; }
+eng1="$(field engine 1 8)"
+echo
+echo "== bars (issue 'Speed at scale'), bench/large.yaml, $paths paths"
+if [[ -n "$eng1" ]]; then
+    echo "engine, 1 thread:        $eng1 path-years/s, $(field engine 1 11) of the floor (bar >= 0.5)"
+    for t in $(awk '$1=="large" && $2=="engine" && $5>1 {print $5}' "$out/large_small.txt"); do
+        echo "engine, $t threads:       speed-up $(field engine "$t" 10) over 1 thread (bar >= 1.8 at 2)"
+    done
+fi
+
+if [[ "$peer" != 0 ]]; then
+    py=""
+    for cand in python3 /usr/bin/python3 python; do
+        if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import numpy' >/dev/null 2>&1; then
+            py="$cand"
+            break
+        fi
+    done
+    if [[ -z "$py" ]]; then
+        echo "peer: skipped (no python3 with NumPy; e.g. apt-get install python3-numpy)"
+    else
+        line="$("$py" "$here/peer/peer_large.py" -n "$paths")" || { status=1; line=""; }
+        echo "$line"
+        pys="$(sed -n 's/.* path_years_per_s=\([0-9]*\).*/\1/p' <<<"$line")"
+        sim="$(sed -n 's/.*sim_only_path_years_per_s=\([0-9]*\).*/\1/p' <<<"$line")"
+        if [[ -n "$eng1" && -n "$pys" ]]; then
+            awk -v e="$eng1" -v p="$pys" -v s="$sim" 'BEGIN {
+                printf "engine / NumPy peer, 1 thread: %.1fx (bar >= 20); against the peer without annual statistics: %.1fx\n", e / p, e / s }'
+        fi
+    fi
+fi
+
+if [[ "$big" != 0 ]]; then
+    echo
+    echo "== jfsim run bench/large.yaml -n $big -j $cores (/usr/bin/time -v)"
+    if /usr/bin/time -v "$cli" run "$here/large.yaml" -n "$big" -j "$cores" -q -o "$out/big" \
+        >"$out/big.txt" 2>"$out/big.time"; then
+        grep -E 'Elapsed \(wall clock\)|Maximum resident set size|User time|System time' "$out/big.time" | sed 's/^\t*/  /'
+        awk -v n="$big" -F': ' '/Elapsed \(wall clock\)/ {
+            k = split($2, a, ":"); s = 0; for (i = 1; i <= k; i++) s = s * 60 + a[i];
+            printf "  paths/s %.0f, path-years/s %.0f\n", n / s, n * 50 / s }' "$out/big.time"
+    else
+        status=1
+        tail -5 "$out/big.time"
+    fi
+fi
+exit $status
