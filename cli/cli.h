@@ -25,6 +25,7 @@ typedef struct {
     size_t memory_budget;
     jf_csv_format format;
     bool quiet;
+    char *command_line; /* argv joined with shell quoting, for manifest.json (owned) */
     bool per_point;   /* sweep: also write each point's summary.csv and annual.csv */
     bool resume;      /* sweep: skip points finished by an earlier, interrupted run */
 } cli_options;

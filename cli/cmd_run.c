@@ -117,6 +117,7 @@ int cmd_run(const cli_options *o)
     } else {
         jf_manifest_info info = {0};
         info.scenario_file = o->scenario;
+        info.command_line = o->command_line;
         info.overrides = o->overrides;
         info.n_overrides = o->n_overrides;
         info.start_time = (double)wall.tv_sec + 1e-9 * (double)wall.tv_nsec;

@@ -37,5 +37,6 @@ int main(int argc, char **argv)
             rc = cmd_sensitivity(&o);
     }
     free(o.overrides);
+    free(o.command_line);
     return rc;
 }

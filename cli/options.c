@@ -107,8 +107,42 @@ double cli_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* argv joined by spaces, each word single-quoted when it holds anything but
+ * [A-Za-z0-9_./=:,+-]; NULL when out of memory. */
+static char *join_command_line(int argc, char **argv)
+{
+    size_t size = 1;
+    for (int i = 0; i < argc; i++)
+        size += 4 * strlen(argv[i]) + 3;
+    char *out = malloc(size), *p = out;
+    if (!out)
+        return NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *w = argv[i];
+        bool plain = *w != '\0' && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                               "0123456789_./=:,+-") == strlen(w);
+        if (i > 0)
+            *p++ = ' ';
+        if (plain) {
+            p += sprintf(p, "%s", w);
+            continue;
+        }
+        *p++ = '\'';
+        for (; *w; w++) {
+            if (*w == '\'')
+                p += sprintf(p, "'\\''");
+            else
+                *p++ = *w;
+        }
+        *p++ = '\'';
+    }
+    *p = '\0';
+    return out;
+}
+
 int cli_parse_args(int argc, char **argv, cli_options *o)
 {
+    o->command_line = join_command_line(argc, argv);
     enum { OPT_SEED = 256, OPT_SET, OPT_CSV_SEP, OPT_DECIMAL, OPT_MEMORY, OPT_PER_POINT, OPT_RESUME };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},  {"paths", required_argument, NULL, 'n'},

@@ -156,15 +156,18 @@ static size_t utf8_sequence(const unsigned char *s)
 }
 
 /* A JSON string literal; invalid UTF-8 bytes become U+FFFD.  NULL is `null`. */
-static void json_string(FILE *fp, const char *text)
+/* The first `len` bytes of `text` as a JSON string (NULL -> null).  `len`
+ * must end on a character boundary (callers cut at an ASCII byte or NUL). */
+static void json_string_n(FILE *fp, const char *text, size_t len)
 {
     if (!text) {
         fputs("null", fp);
         return;
     }
     const unsigned char *s = (const unsigned char *)text;
+    const unsigned char *end = s + len;
     fputc('"', fp);
-    while (*s) {
+    while (s < end) {
         unsigned c = *s;
         if (c == '"' || c == '\\') {
             fputc('\\', fp);
@@ -184,17 +187,22 @@ static void json_string(FILE *fp, const char *text)
             fputc((int)c, fp);
             s++;
         } else {
-            size_t len = utf8_sequence(s);
-            if (len == 0) {
+            size_t seq = utf8_sequence(s);
+            if (seq == 0) {
                 fputs("\\ufffd", fp);
                 s++;
             } else {
-                fwrite(s, 1, len, fp);
-                s += len;
+                fwrite(s, 1, seq, fp);
+                s += seq;
             }
         }
     }
     fputc('"', fp);
+}
+
+static void json_string(FILE *fp, const char *text)
+{
+    json_string_n(fp, text, text ? strlen(text) : 0);
 }
 
 /* The shortest of %.15g/%.16g/%.17g that reads back as the same double; non-finite is null. */
@@ -378,7 +386,8 @@ static void write_manifest(FILE *fp, const jf_results *res, const jf_scenario *s
     fputs("[", fp);
     for (size_t i = 0; i < n_ov; i++) {
         fputs(i ? ", {\"path\": " : "{\"path\": ", fp);
-        json_string(fp, info->overrides[i].path);
+        /* jf_override.path points into "PATH=VALUE": the path ends at the first '='. */
+        json_string_n(fp, info->overrides[i].path, strcspn(info->overrides[i].path, "="));
         fputs(", \"value\": ", fp);
         json_string(fp, info->overrides[i].value);
         fputs("}", fp);

@@ -716,7 +716,8 @@ static void test_manifest(void **state)
     make_tempdir(dir, sizeof dir);
     snprintf(file, sizeof file, "%s/scen \"x\".yaml", dir);
     write_text(file, "abc");
-    const jf_override ov[2] = {{"schemes.repay.share", "0.25"},
+    /* As jf_override_parse makes them: `path` points into "PATH=VALUE". */
+    const jf_override ov[2] = {{"schemes.repay.share=0.25", "0.25"},
                                {"resources.ore.unit", "\"t\\\\n\" \x01 \xff end"}};
     jf_manifest_info info = {file, "jfsim run \"scen x.yaml\"\t-j 3", ov, 2, 1767225600.0};
     char out[4200];
@@ -747,7 +748,7 @@ static void test_manifest(void **state)
     assert_string_equal(json_get(d, "end_time"), "2026-01-01T00:00:01Z");
     /* Overrides: control characters escaped, the invalid byte 0xFF became U+FFFD. */
     const char *ovs = json_get(d, "overrides");
-    assert_non_null(strstr(ovs, "\"schemes.repay.share\""));
+    assert_non_null(strstr(ovs, "{\"path\": \"schemes.repay.share\", \"value\": \"0.25\"}"));
     assert_non_null(strstr(ovs, "\"\\\"t\\\\\\\\n\\\" \\u0001 \\ufffd end\""));
     const char *params = json_get(d, "parameters");
     assert_non_null(strstr(params, "\"start_year\": 2030"));
