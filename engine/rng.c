@@ -76,9 +76,15 @@ static unsigned long int philox_get(void *vstate)
     return (unsigned long int)(state_next(vstate) >> 32);
 }
 
+double jf__u01_from_bits(uint64_t bits)
+{
+    double u = (double)(bits >> 11) * 0x1.0p-53 + 0x1.0p-54;
+    return u < 1.0 ? u : 0x1.fffffffffffffp-1;
+}
+
 static double philox_get_double(void *vstate)
 {
-    return (double)(state_next(vstate) >> 11) * 0x1.0p-53 + 0x1.0p-54;
+    return jf__u01_from_bits(state_next(vstate));
 }
 
 static const gsl_rng_type philox_type = {

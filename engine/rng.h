@@ -66,4 +66,10 @@ uint64_t jf__rng_u64(gsl_rng *r);
  * (w >> 11) * 2^-53 + 2^-54.  This function can't fail. */
 double jf__rng_uniform(gsl_rng *r);
 
+/* The uniform double in (0,1) that 64 random bits map to: the top 53 bits
+ * k give (k + 1/2)·2^-53, except that the largest k, which would round to
+ * 1.0, gives the double just below 1.  So u < p is certain for p = 1 and
+ * impossible for p = 0.  This function can't fail. */
+double jf__u01_from_bits(uint64_t bits);
+
 #endif /* JF_RNG_H */

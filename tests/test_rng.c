@@ -101,6 +101,20 @@ static void test_uniform_moments(void **state)
 }
 
 /* GSL's ziggurat through the adapter: mean 0, variance 1, P(z < 1.6448536) = 0.95. */
+/* The bit-to-uniform map stays inside the open interval at both ends:
+ * all-zero bits give 2^-54, all-one bits (whose exact value 1 - 2^-54 would
+ * round to 1.0) give the largest double below 1. */
+static void test_uniform_open_interval(void **state)
+{
+    (void)state;
+    assert_true(jf__u01_from_bits(0) == 0x1.0p-54);
+    assert_true(jf__u01_from_bits(UINT64_MAX) < 1.0);
+    assert_true(jf__u01_from_bits(UINT64_MAX) == 0x1.fffffffffffffp-1);
+    assert_true(jf__u01_from_bits(0xfffffffffffff800ull) < 1.0);
+    /* Away from the top the map is the plain (k + 1/2)/2^53. */
+    assert_true(jf__u01_from_bits(1ull << 63) == 0.5 + 0x1.0p-54);
+}
+
 static void test_gaussian_through_gsl(void **state)
 {
     (void)state;
@@ -151,6 +165,7 @@ int main(void)
         cmocka_unit_test(test_philox_known_answer),
         cmocka_unit_test(test_keying),
         cmocka_unit_test(test_uniform_moments),
+        cmocka_unit_test(test_uniform_open_interval),
         cmocka_unit_test(test_gaussian_through_gsl),
         cmocka_unit_test(test_streams_uncorrelated),
     };
