@@ -53,7 +53,7 @@ void jf__scheme_simulate(const jf__scheme_type *type, const jf__scheme_values *v
     type->start(values, &st);
     double us_sum = 0.0, ua_sum = 0.0, us_npv = 0.0, ua_npv = 0.0, us_capital_npv = 0.0;
     double U = 0.0, K = 0.0, years_to_target = INFINITY;
-    jf__scheme_year y = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    jf__scheme_year y = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
     for (int t = 1; t <= horizon; t++) {
         double df = discount[t - 1];
         type->year(values, &st, t, eligible[t - 1], state[t - 1], z_fund ? z_fund[t - 1] : 0.0, &y);
@@ -64,7 +64,7 @@ void jf__scheme_simulate(const jf__scheme_type *type, const jf__scheme_values *v
         us_capital_npv += y.us_capital * df;
         U = us_sum + y.us_hold;
         K = ua_sum + y.ua_hold;
-        if (years_to_target == INFINITY && U >= target)
+        if (years_to_target == INFINITY && (U >= target || y.us_floor >= target))
             years_to_target = (double)t;
         if (series) {
             if (series->inflow)

@@ -74,6 +74,9 @@ typedef struct {
     double us_hold;     /* US claim on what the scheme holds at t: w_t·N_t, or 0 */
     double ua_hold;     /* (1-w_t)·N_t, or 0 */
     double us_capital;  /* US money put in during year t (us_annual_contribution) */
+    double us_floor;    /* an exact lower bound of U_t known to the type (0 if none):
+                           a repaid repayment with r >= 0 has paid at least its target,
+                           though the floating-point sum of payments may fall short by ulps */
 } jf__scheme_year;
 
 typedef struct {

@@ -59,6 +59,7 @@ static void fund_year(const jf__scheme_values *v, jf__scheme_state *st, int t, d
     out->us_hold = w * st->nav;
     out->ua_hold = (1.0 - w) * st->nav;
     out->us_capital = us_in;
+    out->us_floor = 0.0;
 }
 
 const jf__scheme_type jf__scheme_joint_fund = {

@@ -4,6 +4,10 @@
  *   B_0 = target;  due_t = B_{t-1}·(1+r);  pay_t = min(c·E_t, due_t);  B_t = due_t - pay_t
  * US receipts pay_t, Ukraine receipts S_t - pay_t, nothing held.
  * years_to_repay = first t with B_t = 0 (INFINITY when not repaid).
+ * Once repaid with r >= 0 the US has received at least `target` (Σ pay = target
+ * plus interest); that bound is reported as us_floor so that years_to_target
+ * with comparison.target = target agrees with years_to_repay, where the
+ * floating-point sum of the payments can fall a few ulps short of the target.
  */
 #include <math.h>
 
@@ -37,6 +41,8 @@ static void repay_year(const jf__scheme_values *v, jf__scheme_state *st, int t, 
     out->us_hold = 0.0;
     out->ua_hold = 0.0;
     out->us_capital = 0.0;
+    out->us_floor = st->repaid_year != INFINITY && v->v[JF__SP_INTEREST_RATE] >= 0.0
+                        ? v->v[JF__SP_TARGET] : 0.0;
 }
 
 const jf__scheme_type jf__scheme_repayment = {

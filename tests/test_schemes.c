@@ -167,6 +167,31 @@ static void test_repayment_interest(void **state)
     assert_rel(res.ukraine_npv, 40.0 / 1.1 + 50.0 / 1.21 + 257.2 / 1.331);
 }
 
+/* Target 1, c·E = 0.3 a year, r = 0: B = 0.7, 0.4, 0.1 (in floating point a
+ * hair above), then 0 in year 4 — but the floating-point sum of the payments is
+ * 0.9999999999999999 < 1.  Reaching the comparison target (= the repayment
+ * target) must agree with years_to_repay: year 4.  With the comparison target
+ * above what was paid, it must not be reached. */
+static void test_repayment_reaches_its_own_target(void **state)
+{
+    (void)state;
+    jf__scheme_values v = {{0}, JF_OWNERSHIP_FIXED};
+    v.v[JF__SP_TARGET] = 1.0;
+    v.v[JF__SP_SHARE] = 1.0;
+    const double e[6] = {0.3, 0.3, 0.3, 0.3, 0.3, 0.3}, s[6] = {1, 1, 1, 1, 1, 1};
+    const double df[6] = {1, 1, 1, 1, 1, 1};
+    double reached[6];
+    jf__scheme_series ser = {NULL, NULL, NULL, NULL, reached};
+    jf__scheme_result res;
+    jf__scheme_simulate(&jf__scheme_repayment, &v, 6, e, s, NULL, df, 1.0, &ser, &res);
+    assert_true(res.us_value < 1.0); /* the premise: the float sum falls short */
+    assert_true(res.years_to_repay == 4.0);
+    assert_true(res.years_to_target == 4.0);
+    assert_true(reached[2] == 0.0 && reached[3] == 1.0 && reached[5] == 1.0);
+    jf__scheme_simulate(&jf__scheme_repayment, &v, 6, e, s, NULL, df, 1.0 + 1e-9, NULL, &res);
+    assert_true(isinf(res.years_to_target));
+}
+
 /* Constant c·E = k, r = 0: repaid in ceil(target/k) years (500e9 / 3e9 -> 167),
  * and not repaid (censored) within a shorter horizon. */
 static void test_repayment_ceil(void **state)
@@ -213,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_fund_return_shock),
         cmocka_unit_test(test_repayment_interest),
         cmocka_unit_test(test_repayment_ceil),
+        cmocka_unit_test(test_repayment_reaches_its_own_target),
         cmocka_unit_test(test_type_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
