@@ -369,6 +369,20 @@ static void offset_position(const char *text, size_t len, size_t offset, int *li
     *column = c;
 }
 
+/* Does line `index` (0-based) of `text` start with blanks that include a tab?
+ * Used to explain libyaml's "found character that cannot start any token". */
+static bool line_indented_with_tab(const char *text, size_t len, size_t index)
+{
+    size_t i = 0;
+    for (size_t l = 0; l < index && i < len; i++)
+        if (text[i] == '\n')
+            l++;
+    for (; i < len && (text[i] == ' ' || text[i] == '\t'); i++)
+        if (text[i] == '\t')
+            return true;
+    return false;
+}
+
 static jf_status parser_error(jf__ybuild *b, const yaml_parser_t *p, const char *text, size_t len)
 {
     if (p->error == YAML_MEMORY_ERROR)
@@ -385,6 +399,9 @@ static jf_status parser_error(jf__ybuild *b, const yaml_parser_t *p, const char 
     }
     line = (int)p->problem_mark.line + 1;
     column = adj(b, line, (int)p->problem_mark.column + 1);
+    if (line_indented_with_tab(text, len, (size_t)p->problem_mark.line))
+        return yfail(b, JF_ERR_SYNTAX, line, column,
+                     "YAML syntax error: a tab in the indentation (YAML indents with spaces only)");
     if (p->context)
         return yfail(b, JF_ERR_SYNTAX, line, column, "YAML syntax error: %s (%s at line %d)",
                      p->problem ? p->problem : "invalid YAML", p->context,
@@ -404,6 +421,12 @@ static void build_cleanup(jf__ybuild *b)
 jf_status jf__yaml_parse(const char *text, size_t len, const jf__yaml_origin *origin,
                          jf__ynode **out, jf_error *err)
 {
+    /* A UTF-8 byte-order mark (Notepad, Excel) is not content: skip it.  (libyaml
+     * would, but only when left to detect the encoding itself.) */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     jf__ybuild b;
     memset(&b, 0, sizeof b);
     b.origin = origin;

@@ -236,6 +236,22 @@ static void test_override_origin(void **state)
     assert_int_equal(err.column, 7);
 }
 
+/* A UTF-8 byte-order mark (as Notepad and Excel save) is skipped, and
+ * positions stay those of the visible text; a tab in the indentation gets a
+ * message that says so instead of libyaml's "cannot start any token". */
+static void test_bom_and_tabs(void **state)
+{
+    (void)state;
+    jf__ynode *root = parse_ok("\xEF\xBB\xBFname: x\nstart_year: 2026\n");
+    const jf__ynode *v = jf__yaml_get(root, "start_year", NULL);
+    assert_non_null(v);
+    assert_int_equal(v->line, 2);
+    assert_int_equal(v->column, 13);
+    jf__yaml_free(root);
+    const char *tabbed = "resources:\n  - name: a\n\t kind: gas\n";
+    parse_fails(tabbed, strlen(tabbed), JF_ERR_SYNTAX, 3, 1, "a tab in the indentation");
+}
+
 static void test_building_api(void **state)
 {
     (void)state;
@@ -271,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_duplicates_in_large_mapping),
         cmocka_unit_test(test_override_origin),
+        cmocka_unit_test(test_bom_and_tabs),
         cmocka_unit_test(test_building_api),
     };
     return cmocka_run_group_tests_name("yaml_tree", tests, NULL, NULL);
