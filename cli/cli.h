@@ -40,6 +40,11 @@ int cli_print_error(const jf_error *err);
 /* Print "jfsim: <message>" and a hint to stderr (a usage error). */
 void cli_usage_error(const char *fmt, const char *arg);
 
+/* Load and validate o->scenario with o's overrides.  On failure prints the
+ * error and returns the exit status (2 for anything wrong with the input,
+ * including a missing or unreadable file; 1 for out of memory); else -1. */
+int cli_load_scenario(const cli_options *o, jf_scenario **out);
+
 /* Seconds on a monotonic clock. */
 double cli_now(void);
 

@@ -11,9 +11,10 @@ int cmd_check(const cli_options *o)
     jf_error err;
     jf_error_clear(&err);
     jf_scenario *sc = NULL;
-    if (jf_scenario_load(o->scenario, o->overrides, o->n_overrides, &sc, &err) != JF_OK)
-        return cli_print_error(&err);
-    int rc = EXIT_OK;
+    int rc = cli_load_scenario(o, &sc);
+    if (rc >= 0)
+        return rc;
+    rc = EXIT_OK;
     if (jf_scenario_emit(sc, stdout, &err) != JF_OK || fflush(stdout) != 0)
         rc = cli_print_error(&err);
     jf_scenario_free(sc);

@@ -42,23 +42,25 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 static void print_money(double v, bool ok)
 {
     if (!ok) {
-        printf("%10s", "-");
+        printf("%11s", "-");
         return;
     }
     double a = fabs(v);
     if (a >= 1e9) printf("%9.2fbn", v / 1e9);
     else if (a >= 1e6) printf("%9.2fm ", v / 1e6);
-    else printf("%10.0f", v);
+    else printf("%11.0f", v);
 }
 
 static void print_summary(const jf_results *res, const jf_scenario *sc, const char *outdir)
 {
-    printf("%s: %llu paths x %d years, seed %llu, %d threads, %.2f s\n", sc->name,
-           (unsigned long long)sc->paths, sc->horizon_years, (unsigned long long)sc->seed,
-           jf_results_threads(res), jf_results_seconds(res));
+    int threads = jf_results_threads(res);
+    printf("%s: %llu path%s x %d year%s, seed %llu, %d thread%s, %.2f s\n", sc->name,
+           (unsigned long long)sc->paths, sc->paths == 1 ? "" : "s", sc->horizon_years,
+           sc->horizon_years == 1 ? "" : "s", (unsigned long long)sc->seed, threads,
+           threads == 1 ? "" : "s", jf_results_seconds(res));
     printf("US NPV (USD, discounted at %g) and the $%g bn target by %d:\n", sc->discount_rate,
            sc->comparison_target / 1e9, sc->start_year + sc->horizon_years - 1);
-    printf("  %-16s %10s %10s %10s  %9s  %s\n", "scheme", "P5", "P50", "P95", "P(target)",
+    printf("  %-16s %11s %11s %11s  %9s  %s\n", "scheme", "P5", "P50", "P95", "P(target)",
            "median years to target");
     for (size_t i = 0; i < sc->n_schemes; i++) {
         const char *name = sc->schemes[i].name;
@@ -72,7 +74,11 @@ static void print_summary(const jf_results *res, const jf_scenario *sc, const ch
         print_money(npv.pct[2], has_npv && npv.has_pct[2]);
         printf(" ");
         print_money(npv.pct[4], has_npv && npv.has_pct[4]);
-        if (has_reached && reached.has_mean)
+        if (has_reached && reached.has_mean && reached.mean > 0 && reached.mean < 0.0005)
+            printf("  %9s", "<0.1%");
+        else if (has_reached && reached.has_mean && reached.mean < 1 && reached.mean > 0.9995)
+            printf("  %9s", ">99.9%");
+        else if (has_reached && reached.has_mean)
             printf("  %8.1f%%", 100.0 * reached.mean);
         else
             printf("  %9s", "-");
@@ -92,14 +98,20 @@ int cmd_run(const cli_options *o)
     clock_gettime(CLOCK_REALTIME, &wall);
 
     jf_scenario *sc = NULL;
-    if (jf_scenario_load(o->scenario, o->overrides, o->n_overrides, &sc, &err) != JF_OK)
-        return cli_print_error(&err);
+    int rc = cli_load_scenario(o, &sc);
+    if (rc >= 0)
+        return rc;
 
     char outdir[4096];
     if (o->outdir)
         snprintf(outdir, sizeof outdir, "%s", o->outdir);
     else
         snprintf(outdir, sizeof outdir, "out/%s", sc->name);
+    /* Fail before simulating, not after, when the folder cannot be written. */
+    if (jf_output_prepare(outdir, &err) != JF_OK) {
+        jf_scenario_free(sc);
+        return cli_print_error(&err);
+    }
 
     progress_state progress = {cli_now(), 0};
     jf_run_options ro = {0};
@@ -111,7 +123,7 @@ int cmd_run(const cli_options *o)
     }
 
     jf_results *res = NULL;
-    int rc = EXIT_OK;
+    rc = EXIT_OK;
     if (jf_run(sc, &ro, &res, &err) != JF_OK) {
         rc = cli_print_error(&err);
     } else {

@@ -258,3 +258,25 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
     return -1;
 }
 
+
+int cli_load_scenario(const cli_options *o, jf_scenario **out)
+{
+    jf_error err;
+    jf_error_clear(&err);
+    if (jf_scenario_load(o->scenario, o->overrides, o->n_overrides, out, &err) == JF_OK)
+        return -1;
+    /* -n and --seed travel as overrides of `paths` and `seed`: name the option. */
+    if (strcmp(err.file, "--set") == 0) {
+        const char *option = NULL;
+        if (o->paths_arg[0] && strcmp(err.path, "paths") == 0)
+            option = "-n";
+        else if (o->seed_arg[0] && strcmp(err.path, "seed") == 0)
+            option = "--seed";
+        if (option) {
+            snprintf(err.file, sizeof err.file, "%s", option);
+            err.line = err.column = 0;
+        }
+    }
+    cli_print_error(&err);
+    return err.status == JF_ERR_NOMEM || err.status == JF_ERR_INTERNAL ? EXIT_FAILURE_OTHER : EXIT_USAGE;
+}

@@ -22,6 +22,8 @@
  * never holds a mixed set of old and new outputs.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -448,6 +450,24 @@ static jf_status check_format(const jf_csv_format *format, jf_error *err)
 
 enum { FILE_SUMMARY = 0, FILE_ANNUAL, FILE_MANIFEST, N_FILES };
 
+jf_status jf_output_prepare(const char *outdir, jf_error *err)
+{
+    if (!outdir)
+        return set_error(err, JF_ERR_USAGE, NULL, "jf_output_prepare: missing folder");
+    jf_status st = make_dirs(outdir, err);
+    if (st != JF_OK)
+        return st;
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/summary.csv", outdir) >= (int)sizeof path)
+        return set_error(err, JF_ERR_IO, outdir, "output folder name too long");
+    jf__atomic_file probe;
+    memset(&probe, 0, sizeof probe);
+    st = jf__atomic_open(&probe, path, err);
+    if (st == JF_OK)
+        jf__atomic_abort(&probe);
+    return st;
+}
+
 jf_status jf_write_outputs(const jf_results *results, const jf_scenario *scenario,
                            const char *outdir, const jf_csv_format *format,
                            const jf_manifest_info *info, jf_error *err)
@@ -506,12 +526,27 @@ jf_status jf_write_outputs(const jf_results *results, const jf_scenario *scenari
             goto fail;
         }
     }
-    for (int i = 0; i < N_FILES; i++) {
+    /* Rename the three into place with SIGINT/SIGTERM/SIGHUP held back, so a
+     * Ctrl-C cannot leave a mixed set of old and new files: it takes effect
+     * once the set is complete (or rolled back). */
+    sigset_t held, saved;
+    sigemptyset(&held);
+    sigaddset(&held, SIGINT);
+    sigaddset(&held, SIGTERM);
+    sigaddset(&held, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &held, &saved);
+    for (int i = 0; i < N_FILES && st == JF_OK; i++) {
         st = jf__atomic_commit(&files[i], err);
         state[i] = st == JF_OK ? COMMITTED : UNUSED; /* a failed commit cleans up itself */
-        if (st != JF_OK)
-            goto fail;
     }
+    if (st != JF_OK) {
+        for (int i = 0; i < N_FILES; i++)
+            if (state[i] == COMMITTED)
+                unlink(files[i].final_path);
+    }
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    if (st != JF_OK)
+        goto fail;
     free(yaml);
     return JF_OK;
 

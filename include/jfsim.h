@@ -407,6 +407,11 @@ typedef struct {
     double start_time;           /* seconds since the epoch */
 } jf_manifest_info;
 
+/* Create `outdir` (and its parents) if missing and check that files can be
+ * written there, so a long run does not fail only at the end.  JF_ERR_IO with
+ * the OS error otherwise.  Leaves nothing behind but the folder. */
+jf_status jf_output_prepare(const char *outdir, jf_error *err);
+
 /* Write summary.csv, annual.csv and manifest.json into `outdir` (created if
  * missing), each atomically: nothing half-written is ever left behind. */
 jf_status jf_write_outputs(const jf_results *results, const jf_scenario *scenario,
