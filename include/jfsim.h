@@ -423,6 +423,72 @@ jf_status jf_write_outputs(const jf_results *results, const jf_scenario *scenari
  * run leaves neither a half-written file nor a stray temporary one. */
 void jf_output_cleanup_on_signal(void);
 
+/* ------------------------------------------------------------------------ */
+/* Sweeps (INTERFACE.md `sweep`; README "Sweeps")                            */
+/* ------------------------------------------------------------------------ */
+
+/* How the points of a sweep share the threads; the results never depend on it. */
+typedef enum {
+    JF_SWEEP_PARALLEL_AUTO = 0,  /* points one after another when one point fills the cores */
+    JF_SWEEP_POINTS_IN_SEQUENCE, /* one point at a time, each with all threads */
+    JF_SWEEP_POINTS_AT_ONCE      /* several points at once, one thread each */
+} jf_sweep_parallel;
+
+/* Progress of a sweep, for a progress line. */
+typedef struct {
+    size_t points_done;     /* finished, including those resumed from the journal */
+    size_t points_total;
+    size_t points_resumed;  /* finished by an earlier, interrupted run */
+    uint64_t paths_done;    /* simulated by this run so far */
+    uint64_t paths_todo;    /* to simulate by this run in all */
+} jf_sweep_progress;
+
+/* Called from one thread at a time, at most a few times per second. */
+typedef void (*jf_sweep_progress_fn)(void *ctx, const jf_sweep_progress *progress);
+
+typedef struct {
+    const char *scenario_file;     /* read once; its text is what every point re-validates */
+    const jf_override *overrides;  /* --set, -n, --seed: applied before each point's values */
+    size_t n_overrides;
+    const char *outdir;            /* NULL = out/<scenario name> */
+    jf_csv_format format;          /* zero = ',' and '.' */
+    bool per_point;                /* also OUTDIR/points/<k>/{summary,annual}.csv, manifest.json */
+    bool resume;                   /* skip the points recorded in OUTDIR/sweep.journal */
+    int threads;                   /* 0 = all cores */
+    size_t memory_budget;          /* per point, as jf_run_options; 0 = 2 GiB */
+    jf_sweep_parallel parallel;
+    const char *command_line;      /* for the per-point manifests; may be NULL */
+    double start_time;             /* seconds since the epoch, for the manifests */
+    jf_sweep_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+} jf_sweep_options;
+
+/* What a finished sweep did. */
+typedef struct {
+    char scenario_name[JF_TEXT_MAX];
+    char outdir[4096];             /* where sweep.csv and sweep.journal are */
+    size_t points;
+    size_t points_resumed;         /* taken from the journal instead of being run */
+    size_t parameters;
+    uint64_t paths;                /* per point */
+    double seconds;                /* wall time of this call */
+} jf_sweep_report;
+
+/*
+ * Run every point of the scenario's sweep section and write OUTDIR/sweep.csv
+ * (one row per point, numbered from 0: `point`, the swept values, then
+ * `<scheme>.<metric>.<stat>` columns; README "Sweeps").  Point k's figures
+ * equal those of jf_run on the scenario loaded with the overrides followed by
+ * the point's PATH=VALUE overrides.  Finished points are recorded durably in
+ * OUTDIR/sweep.journal, which is kept after success; sweep.csv is written
+ * from it, atomically, once every point is recorded.  Errors: the loader's
+ * (the scenario or a point is invalid), JF_ERR_MISSING when the scenario has
+ * no sweep section (nothing is written), JF_ERR_USAGE when --resume finds a
+ * journal of another scenario, overrides or options, JF_ERR_IO, JF_ERR_NOMEM.
+ * `report` may be NULL.
+ */
+jf_status jf_sweep_run(const jf_sweep_options *options, jf_sweep_report *report, jf_error *err);
+
 #ifdef __cplusplus
 }
 #endif
