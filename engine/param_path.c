@@ -26,7 +26,8 @@ static void visit_param(jf__walk *w, const char *prefix, const char *key, jf_par
         return;
     char path[JF_PATH_MAX];
     snprintf(path, sizeof path, "%s%s", prefix, key);
-    jf__target t = {.kind = JF__TARGET_PARAM, .param = p, .lo = p->lo, .hi = p->hi};
+    jf__target t = {.kind = JF__TARGET_PARAM, .param = p, .lo = p->lo, .hi = p->hi,
+                    .whole = strcmp(key, "first_year") == 0};
     if (!w->fn(w->ctx, path, &t))
         w->stopped = true;
 }

@@ -45,6 +45,7 @@ typedef struct {
     int *integer;         /* JF__TARGET_INT */
     uint64_t *u64;        /* JF__TARGET_U64 */
     double lo, hi;        /* valid range, inclusive (open ends already moved inwards) */
+    bool whole;           /* a fixed value must be a whole number (first_year) */
 } jf__target;
 
 /* Resolve `path` on `sc`: true and *out filled when it names a number the

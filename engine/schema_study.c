@@ -11,15 +11,21 @@
  *     lhs/sobol AXIS = {min, max}                      (min < max)
  * sensitivity:
  *   method: sobol | tornado | contribution   (default sobol)
- *   n (default 256, 1..10^7), seed (default 0), bootstrap (default 200, 0..10^6)
- *   outputs: [<scheme>.<metric>.<stat>, ...] (default empty = the engine's choice)
- *   parameters: {PATH: {min, max}, ...}      (required for sobol and tornado)
+ *   n (default 256, 1..10^7; sobol needs n >= 2), seed (default 0),
+ *   bootstrap (default 200, 0..10^6)
+ *   outputs: [<scheme>.<metric>.<stat>, ...] (default empty = the engine's choice;
+ *            a contribution study uses the per-path metric and ignores <stat>)
+ *   parameters: {PATH: {min, max}, ...}      (required for sobol and tornado;
+ *            not allowed for contribution, which studies the scenario's
+ *            uncertain scalars; that there is one is checked when the study
+ *            runs, sensitivity.c)
  *
  * Every PATH must name a real-valued number the scenario uses (param_path.h);
  * otherwise JF_ERR_REFERENCE with the nearest valid path.  Whole-number
  * settings (paths, seed, start_year, horizon_years) cannot be swept.  Every
  * value, end point and bound must lie in the parameter's valid range.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +52,8 @@ static const char *const stat_names[] = {"mean", "sd", "p05", "p25", "p50", "p75
 static jf_status in_target(jf__vctx *v, const jf__ynode *node, const char *path, const jf__target *t,
                            double x)
 {
+    if (t->whole && x != floor(x))
+        return jf__vfail(v, JF_ERR_RANGE, node, path, "expected a whole year for this parameter, found %.15g", x);
     if (x >= t->lo && x <= t->hi)
         return JF_OK;
     return jf__vfail(v, JF_ERR_RANGE, node, path,
@@ -88,6 +96,10 @@ static jf_status minmax_axis(jf__vctx *v, const jf__ynode *node, const char *kp,
         st = jf__require(v, node, kp, "max", &b);
     if (st != JF_OK)
         return st;
+    if (t->whole)
+        return jf__vfail(v, JF_ERR_TYPE, node, kp,
+                         "'%s' takes whole years, which a {min, max} range would not give: "
+                         "sweep it with method grid and a list of years", axis->path);
     axis->kind = JF_AXIS_MINMAX;
     jf__path_join(ep, kp, "min");
     if ((st = jf__real(v, a, ep, JF__ANY, &axis->min)) != JF_OK || (st = in_target(v, a, ep, t, axis->min)) != JF_OK)
@@ -148,6 +160,13 @@ static jf_status grid_axis(jf__vctx *v, const jf__ynode *node, const char *kp, c
     if ((st = jf__u64(v, c, ep, 2, 1000000, &steps)) != JF_OK)
         return st;
     axis->steps = (unsigned)steps;
+    if (t->whole) {
+        double step = (axis->to - axis->from) / (double)(steps - 1);
+        if (step != floor(step))
+            return jf__vfail(v, JF_ERR_RANGE, c, ep,
+                             "'%s' takes whole years: from %.15g to %.15g in %u steps is not whole years apart",
+                             axis->path, axis->from, axis->to, axis->steps);
+    }
     return JF_OK;
 }
 
@@ -317,6 +336,17 @@ static jf_status parse_sensitivity(jf__vctx *v, const jf__ynode *node)
                     return jf__vfail(v, JF_ERR_DUPLICATE, x->vals[i], ip, "output '%s' is listed twice", se->outputs[i]);
             se->n_outputs = i + 1;
         }
+    }
+    if (se->method == JF_SENS_SOBOL && se->n < 2)
+        return jf__vfail(v, JF_ERR_RANGE, jf__yaml_get(node, "n", NULL), "sensitivity.n",
+                         "expected at least 2 base samples for a Sobol study (the variance needs two), found %u", se->n);
+    if (se->method == JF_SENS_CONTRIBUTION) {
+        size_t ki;
+        if (jf__yaml_get(node, "parameters", &ki) != NULL)
+            return jf__vfail(v, JF_ERR_UNKNOWN_KEY, node->keys[ki], "sensitivity.parameters",
+                             "'parameters' does not belong to a contribution study, which measures the "
+                             "scenario's uncertain scalars (parameters written as distributions)");
+        return JF_OK;
     }
     if ((x = jf__yaml_get(node, "parameters", NULL)) != NULL)
         return parse_axes(v, x, "sensitivity.parameters", true, &se->axes, &se->n_axes);

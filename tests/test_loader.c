@@ -654,6 +654,13 @@ static void test_schema_rules(void **state)
                       "sweep.parameters.paths", "cannot be swept");
     assert_load_fails(scenario_text("", "sweep: {method: grid, parameters: {resources.lithium.price.volatility: [0.1, -0.1]}}\n"),
                       JF_ERR_RANGE, "sweep.parameters.resources.lithium.price.volatility.2", "for this parameter");
+    /* first_year takes whole years: a grid of whole years only, never a {min, max} range. */
+    assert_load_fails(scenario_text("", "sweep: {method: grid, parameters: {resources.lithium.first_year: [2030, 2031.5]}}\n"),
+                      JF_ERR_RANGE, "sweep.parameters.resources.lithium.first_year.2", "whole year");
+    assert_load_fails(scenario_text("", "sweep: {method: grid, parameters: {resources.lithium.first_year: {from: 2030, to: 2035, steps: 3}}}\n"),
+                      JF_ERR_RANGE, "sweep.parameters.resources.lithium.first_year.steps", "whole years");
+    assert_load_fails(scenario_text("", "sweep: {method: lhs, n: 4, parameters: {resources.lithium.first_year: {min: 2030, max: 2035}}}\n"),
+                      JF_ERR_TYPE, "sweep.parameters.resources.lithium.first_year", "whole years");
     assert_load_fails(scenario_text("", "sweep: {method: grid, n: 3, parameters: {discount_rate: [0.1]}}\n"),
                       JF_ERR_UNKNOWN_KEY, "sweep.n", "grid sweep");
     assert_load_fails(scenario_text("", "sweep: {method: grid, parameters: {discount_rate: {from: 0, to: 1, steps: 1}}}\n"),
