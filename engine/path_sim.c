@@ -906,3 +906,48 @@ void jf__path_simulate(const jf__model *model, jf__path_ws *ws, uint64_t path,
             pair += 4;
         }
 }
+
+size_t jf__model_n_draws(const jf__model *model)
+{
+    return model->n_draws;
+}
+
+void jf__model_draw_path(const jf__model *model, size_t i, char *buf, size_t size)
+{
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    for (size_t r = 0; r < model->nr; r++) {
+        const res_model *rm = &model->res[r];
+        if (i < rm->draw_first || i >= rm->draw_first + rm->n_draws)
+            continue;
+        size_t dest = model->draws[i].dest;
+        if (dest < RP_COUNT)
+            snprintf(buf, size, "resources.%s.%s", rm->res->name, res_params[dest].key);
+        else
+            snprintf(buf, size, "resources.%s.schedule.%zu", rm->res->name, dest - RP_COUNT + 1);
+        return;
+    }
+    for (size_t s = 0; s < model->ns; s++) {
+        const scheme_model *sm = &model->sch[s];
+        if (i < sm->draw_first || i >= sm->draw_first + sm->n_draws)
+            continue;
+        snprintf(buf, size, "schemes.%s.%s", sm->sch->name,
+                 jf__scheme_param_key((jf__scheme_param)model->draws[i].dest));
+        return;
+    }
+}
+
+void jf__path_drawn(const jf__model *model, const jf__path_ws *ws, double *out)
+{
+    for (size_t r = 0; r < model->nr; r++) {
+        const res_model *rm = &model->res[r];
+        for (size_t d = rm->draw_first; d < rm->draw_first + rm->n_draws; d++)
+            out[d] = ws->vals[rm->val_off + model->draws[d].dest];
+    }
+    for (size_t s = 0; s < model->ns; s++) {
+        const scheme_model *sm = &model->sch[s];
+        for (size_t d = sm->draw_first; d < sm->draw_first + sm->n_draws; d++)
+            out[d] = ws->svals[s].v[model->draws[d].dest];
+    }
+}

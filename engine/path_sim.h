@@ -67,4 +67,26 @@ void jf__path_ws_free(jf__path_ws *ws);
 void jf__path_simulate(const jf__model *model, jf__path_ws *ws, uint64_t path,
                        double *metrics, double *annual);
 
+/*
+ * Capture of the uncertain scalars (for the contribution-to-variance study,
+ * contribution.h).  The model's uncertain scalars are the jf_params written as
+ * distributions, in a fixed order: resources in file order (their keys in
+ * res_params order, then schedule entries), then schemes in file order.
+ * Nothing here runs unless a caller asks, so a plain run pays nothing.
+ */
+
+/* Number of uncertain scalars drawn per path.  This function can't fail. */
+size_t jf__model_n_draws(const jf__model *model);
+
+/* Parameter path of uncertain scalar i < jf__model_n_draws, e.g.
+ * "resources.lithium.price.volatility" or "schemes.fund.return.mean"
+ * (schedule entries "resources.x.schedule.3", 1-based), into buf (truncated
+ * to size).  This function can't fail. */
+void jf__model_draw_path(const jf__model *model, size_t i, char *buf, size_t size);
+
+/* After jf__path_simulate(model, ws, p, ...): the values path p drew for its
+ * uncertain scalars (after clamping to the key's range, before any rounding
+ * the model applies), out[0..jf__model_n_draws).  This function can't fail. */
+void jf__path_drawn(const jf__model *model, const jf__path_ws *ws, double *out);
+
 #endif /* JF_PATH_SIM_H */

@@ -53,7 +53,7 @@
  * k·2^(L+1) > n, so at most L+2 buffers are ever in use for n <= max_n (at
  * rest at most L+1 levels + the input; during a compaction at most L levels +
  * the carry + the output; when a full input is sorted, at most L levels +
- * the input, so a free buffer serves as the radix sort's scratch).  Total:
+ * the input, so a free buffer serves as the sort's scratch).  Total:
  * (L+2)·k doubles, about 305 KiB for (0.001, 1e7) and 176 KiB for
  * (0.001, 1e6).  That is a hair over the
  * 300 KB planning target at 1e7; the options that would meet it were
@@ -67,6 +67,8 @@
  * O(items·log(levels)) time and never modify the sketch.
  */
 #include "quantile_sketch.h"
+
+#include "fast_sort.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -218,85 +220,51 @@ static void put_buffer(jf__sketch *s, double *b)
 }
 
 /* ---- sorting ------------------------------------------------------------------
- * LSD radix sort, one byte per pass, on keys that order like the doubles:
- * a non-negative double's bits with the sign bit set, a negative double's
- * bits inverted (-0 never occurs: jf__sketch_add turns it into +0).  Passes
- * whose byte is the same for every key (typically the exponent bytes) are
- * skipped.  About 4x faster than a comparison sort at k = 3000, and stable,
- * so the result is a function of the input alone. */
-
-static uint64_t key_of(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return (u >> 63) ? ~u : u | ((uint64_t)1 << 63);
-}
-
-static double value_of(uint64_t key)
-{
-    uint64_t u = (key >> 63) ? key & ~((uint64_t)1 << 63) : ~key;
-    double x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
+ * jf__sort_f64 (fast_sort.c): a bucket sort on the doubles' order-preserving
+ * bit keys, so the result is a function of the input alone (-0 never occurs:
+ * jf__sketch_add turns it into +0). */
 
 /* Sort a[n] ascending using tmp[n] as scratch. */
 static void sort_doubles(double *a, double *tmp, size_t n)
 {
-    if (n < 2)
-        return;
-    size_t count[8][256];
-    memset(count, 0, sizeof count);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t key = key_of(a[i]);
-        memcpy(&a[i], &key, sizeof key); /* a[] now holds keys, handled only by memcpy */
-        for (unsigned d = 0; d < 8; d++)
-            count[d][(key >> (8 * d)) & 0xff]++;
-    }
-    double *src = a, *dst = tmp;
-    for (unsigned d = 0; d < 8; d++) {
-        size_t *c = count[d];
-        uint64_t first;
-        memcpy(&first, &src[0], sizeof first);
-        if (c[(first >> (8 * d)) & 0xff] == n)
-            continue; /* every key has this byte */
-        size_t sum = 0;
-        for (unsigned b = 0; b < 256; b++) {
-            size_t t = c[b];
-            c[b] = sum;
-            sum += t;
-        }
-        for (size_t i = 0; i < n; i++) {
-            uint64_t key;
-            memcpy(&key, &src[i], sizeof key);
-            memcpy(&dst[c[(key >> (8 * d)) & 0xff]++], &key, sizeof key);
-        }
-        double *t = src;
-        src = dst;
-        dst = t;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t key;
-        memcpy(&key, &src[i], sizeof key);
-        a[i] = value_of(key);
-    }
+    jf__sort_f64(a, n, tmp);
 }
 
 /* ---- compaction ----------------------------------------------------------- */
 
-/* Merge sorted a[k] and b[k], keep every other item from `offset` into out[k]. */
+/* Merge sorted a[k] and b[k], keep every other item from `offset` into out[k]:
+ * the merged order has positions 0..2k-1 (ties: a's item first), and the
+ * item at position p is kept, as out[p / 2], when p % 2 == offset.
+ * Two independent branch-free merges run in one loop: from the front
+ * (positions 0..k-1) and from the back (positions 2k-1 down to k), which
+ * halves the length of the compare-and-advance dependency chain.  Neither
+ * runs off its arrays: after s steps from the front i + j = s < k, and from
+ * the back k-1-ia + k-1-jb = s < k.  Items not kept go to a sink. */
 static void merge_half(const double *a, const double *b, size_t k, unsigned offset, double *out)
 {
-    size_t i = 0, j = 0, o = 0, t = 0;
-    while (o < k) {
-        double v;
-        if (j >= k || (i < k && a[i] <= b[j]))
-            v = a[i++];
-        else
-            v = b[j++];
-        if ((t++ & 1u) == offset)
-            out[o++] = v;
+    size_t i = 0, j = 0;              /* front: next unconsumed */
+    size_t ia = k - 1, jb = k - 1;    /* back: last unconsumed */
+    double sink;
+    for (size_t step = 0; step < k; step++) {
+        double x = a[i], y = b[j];
+        int fa = x <= y;              /* front takes a on ties */
+        double v = fa ? x : y;
+        i += (size_t)fa;
+        j += (size_t)!fa;
+        size_t p = step;
+        double *d = (p & 1u) == offset ? &out[p >> 1] : &sink;
+        *d = v;
+
+        double xb = a[ia], yb = b[jb];
+        int ba = xb > yb;             /* back takes b on ties (b's item comes last) */
+        double w = ba ? xb : yb;
+        ia -= (size_t)ba;
+        jb -= (size_t)!ba;
+        size_t q = 2 * k - 1 - step;
+        double *e = (q & 1u) == offset ? &out[q >> 1] : &sink;
+        *e = w;
     }
+    (void)sink;
 }
 
 /* Carry sorted buffer `carry` (k items of weight 2^h) into level h and up.
@@ -358,17 +326,25 @@ static int flush_input(jf__sketch *s)
 
 int jf__sketch_add(jf__sketch *sketch, const double *values, size_t n)
 {
+    /* x - x is 0 for a finite x and NaN for ±INF or NaN; NaN poisons the sum. */
+    double probe = 0.0;
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(values[i]))
-            return -2;
+        probe += values[i] - values[i];
+    if (probe != 0.0)
+        return -2;
     if (!sketch->input)
         return -1; /* an earlier out-of-memory left the sketch unusable */
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    while (i < n) {
         if (sketch->input_n == sketch->k && flush_input(sketch) != 0)
             return -1;
-        double v = values[i];
-        sketch->input[sketch->input_n++] = v == 0.0 ? 0.0 : v; /* -0 -> +0 */
-        sketch->n++;
+        size_t room = sketch->k - sketch->input_n, take = n - i < room ? n - i : room;
+        double *dst = sketch->input + sketch->input_n;
+        for (size_t j = 0; j < take; j++)
+            dst[j] = values[i + j] + 0.0; /* -0 + 0 = +0: -0 -> +0, everything else unchanged */
+        sketch->input_n += take;
+        sketch->n += take;
+        i += take;
     }
     return 0;
 }

@@ -27,6 +27,8 @@ struct jf_results {
     double start_time;        /* seconds since the epoch, when jf_run began */
     double end_time;          /* ... and when it ended */
     bool sketch_mode;         /* annual percentiles from the quantile sketch */
+    int metric_passes;        /* simulations of every path: 1, or more when the exact
+                               * per-path metrics did not fit the memory budget (run.c) */
 };
 
 /* A results object with a copy of `catalogue` and zeroed statistics (all
@@ -38,5 +40,31 @@ size_t jf__results_n_series_stats(const jf_results *results);
 
 /* Text of the memory mode, "exact" or "sketch".  This function can't fail. */
 const char *jf__results_mode_str(const jf_results *results);
+
+/*
+ * Capture hook (for the contribution-to-variance study): jf__run_captured is
+ * jf_run that also hands back, in path order, every path's metric values
+ * (catalogue order, as simulated: before the statistics sort them) and every
+ * path's drawn uncertain scalars with their parameter paths (path_sim.h).
+ * The statistics and outputs are bit-identical to jf_run's; jf_run itself
+ * is this function with no capture and pays nothing for it.
+ */
+typedef struct {
+    uint64_t paths;
+    size_t n_metrics;
+    double *metrics;                  /* n_metrics × paths: metrics[m·paths + p] */
+    size_t n_inputs;
+    char (*input_paths)[JF_PATH_MAX]; /* n_inputs parameter paths */
+    double *inputs;                   /* n_inputs × paths: inputs[i·paths + p] */
+} jf__run_capture;
+
+/* Run like jf_run and fill *capture (which the caller owns; its arrays are
+ * new and freed with jf__run_capture_free).  On failure *capture holds no
+ * arrays.  Errors as jf_run, plus JF_ERR_NOMEM for the capture buffers. */
+jf_status jf__run_captured(const jf_scenario *scenario, const jf_run_options *options,
+                           jf__run_capture *capture, jf_results **out, jf_error *err);
+
+/* Free the capture's arrays and zero it.  Accepts NULL.  This function can't fail. */
+void jf__run_capture_free(jf__run_capture *capture);
 
 #endif /* JF_RESULTS_H */

@@ -10,7 +10,8 @@
  * Within a block, jf__path_simulate writes each path's metrics and annual
  * values path-major into the buffers; afterwards they are distributed:
  *
- *   per-path metrics  always stored exactly, metric-major (m·paths + p);
+ *   per-path metrics  always exact, stored metric-major (m·paths + p) for
+ *                     the rows [m_lo, m_hi) of the current pass (below);
  *   annual series     exact (k·paths + p, k = s·T + t-1) while
  *                     (n_series·T + n_metrics)·paths·8 bytes fit the memory
  *                     budget; otherwise ("sketch mode") each series-year k
@@ -18,7 +19,8 @@
  *                     rank) and a moments accumulator.
  *
  * Sketch mode works in groups of G consecutive blocks (G·B·K·8 bytes about
- * 32 MiB; G depends on the catalogue alone).  Phase 1: the threads simulate
+ * 32 MiB, rounded up to a multiple of the thread count so that no thread
+ * idles in phase 1; the results do not depend on G).  Phase 1: the threads simulate
  * the group's blocks (any thread, any order) into a shared series-major group
  * buffer.  Phase 2, after a barrier: the threads split the series-years k
  * among themselves; for its k a thread merges the per-block accumulators
@@ -29,15 +31,41 @@
  * ordered section.
  *
  * Statistics are computed at the end (stats.c), row by row in parallel, each
- * row from its own samples: exact samples are sorted in place (radix sort,
- * one scratch array per thread).  Every output therefore depends only on
+ * row from its own samples: exact samples are sorted in place (jf__sort_f64,
+ * a bucket sort on the bit patterns, one scratch array per thread); the
+ * sketches answer their five percentiles in one walk each, in parallel.  Every output therefore depends only on
  * (scenario, seed, paths) — byte-identical results for any number of threads
  * (MODEL.md §8).
  *
- * Memory: exact metrics 8·n_metrics bytes per path (~30 doubles: 240 MB for
- * 10^6 paths), plus either exact annual samples or K sketches and the group
- * buffer, plus per thread B·(K + n_metrics) doubles of block buffers and, for
- * the final sort, one array of `paths` doubles.
+ * Capture (results.h, for the contribution study): with a jf__run_capture,
+ * each thread also copies every path's drawn uncertain scalars out of its
+ * workspace (jf__path_drawn) into input-major arrays, and the exact metric
+ * samples are copied before the statistics sort them.  Without one, the
+ * only cost is a NULL test per block.
+ *
+ * Memory model.  With n = paths, M metrics, K = n_series·T, t threads, the
+ * run holds at its peak
+ *   exact mode   (K + M)·n·8                        annual + metric samples
+ *   sketch mode  K·S + G·B·K·8 + R·n·8              sketches, group buffer,
+ *                                                   R stored metric rows
+ *   both         t·B·(K + M)·8 + t·n·8              block buffers (simulation),
+ *                                                   then sort scratch (statistics)
+ * where S = jf__sketch_bytes(0.001, n) (~176 KiB at 10^6, ~305 KiB at 10^7).
+ * Exact mode is chosen when (K + M)·n·8 fits the budget (2 GiB unless
+ * jf_run_options.memory_budget says otherwise), as before.  In sketch mode
+ * the planner (plan_metric_rows) stores as many metric rows R as fit in
+ * 15/16 of the budget beside the rest (but at least a quarter of them, so a
+ * run takes at most 4 passes: a budget too small for that could not hold
+ * the sketches either, and is exceeded rather than failed).  If R < M, the rows [R, M) are done by re-simulating
+ * every path (paths are re-runnable: counter-based streams, MODEL.md §1) in
+ * further passes that store only the next rows — the sketches, group buffer
+ * and annual values are dropped first, so those passes fit many more rows —
+ * and each pass sorts its rows exactly as in a single pass.  The per-path
+ * percentiles therefore stay exact and bit-identical to a one-pass run at
+ * the cost of one more simulation per pass (jf_results.metric_passes).
+ * bench/large.yaml (K = 2950, M = 27): exact up to ~90,000 paths; one pass
+ * up to ~5·10^6 paths; two passes at 10^7 (sketches ~0.93 GB + 10 metric rows
+ * ~0.8 GB, then the other 17 rows), measured peak 1.80 GiB.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -61,12 +89,14 @@
 #define JF__DEFAULT_MEMORY_BUDGET ((size_t)2 << 30)
 #define JF__SKETCH_EPS 0.001
 #define JF__PROGRESS_SECONDS 0.2
+#define JF__MAX_METRIC_PASSES 4u   /* simulations of every path at most (metric rows) */
 
 /* What one thread owns during the simulation. */
 typedef struct {
     jf__path_ws *ws;
     double *met;      /* B × n_metrics, path-major */
     double *ann;      /* B × K, path-major */
+    double *drawn;    /* B × n_inputs, path-major (capture only) */
 } thread_state;
 
 /* Everything the parallel loop shares. */
@@ -84,6 +114,10 @@ typedef struct {
     jf__moments *moments;    /* K (sketch mode) */
     double *group_buf;       /* K × G·B, series-major (sketch mode) */
     const jf_run_options *options;
+    size_t n_inputs;         /* capture: uncertain scalars per path */
+    double *input_samples;   /* capture: n_inputs × paths, or NULL */
+    size_t m_lo, m_hi;       /* metric rows stored in this pass: metric_samples[(m-m_lo)·paths + p] */
+    bool rerun;              /* a metrics-only re-simulation pass (annual values discarded) */
     uint64_t done;           /* paths finished (atomic) */
     int failed;              /* a sketch ran out of memory (atomic) */
     int team;                /* threads that ran */
@@ -134,15 +168,49 @@ static size_t block_paths(size_t n_annual, size_t n_metrics)
     return b;
 }
 
-static size_t group_blocks(size_t n_annual, size_t block)
+/* Blocks per group: about JF__GROUP_BUFFER_BYTES of annual values, rounded
+ * up to a multiple of the thread count so that phase 1 keeps every thread
+ * busy.  The results do not depend on G (a sketch sees its values in path
+ * order and the moments merge per block of B, in block order, whatever the
+ * grouping), so G may depend on the thread count where B may not. */
+static size_t group_blocks(size_t n_annual, size_t block, int nthreads)
 {
     size_t per_block = n_annual * block * sizeof(double);
     size_t g = per_block > 0 ? JF__GROUP_BUFFER_BYTES / per_block : JF__GROUP_MAX_BLOCKS;
+    size_t t = nthreads > 1 ? (size_t)nthreads : 1;
     if (g < 1)
         g = 1;
     if (g > JF__GROUP_MAX_BLOCKS)
         g = JF__GROUP_MAX_BLOCKS;
-    return g;
+    return (g + t - 1) / t * t;
+}
+
+/* Metric rows a pass can store exactly: what is left of the budget after
+ * `fixed` bytes and the sort scratch (nthreads rows), in whole rows of
+ * `paths` doubles; at most n_metrics, and at least ceil(n_metrics /
+ * JF__MAX_METRIC_PASSES), so that an unrealistically small budget (one that
+ * cannot even hold the sketches) costs at most that many simulations rather
+ * than one per metric.  See "Memory model" in the design note. */
+static size_t plan_metric_rows(const run_state *rs, size_t budget, size_t fixed, int nthreads)
+{
+    size_t row = (size_t)rs->paths * sizeof(double);
+    size_t scratch = (size_t)nthreads * row;
+    budget -= budget / 16; /* headroom for the allocator, the program and the results */
+    size_t rows = 1;
+    if (budget > fixed && budget - fixed > scratch)
+        rows = (budget - fixed - scratch) / row;
+    size_t min_rows = (rs->n_metrics + JF__MAX_METRIC_PASSES - 1) / JF__MAX_METRIC_PASSES;
+    if (rows < min_rows)
+        rows = min_rows;
+    return rows < rs->n_metrics ? rows : rs->n_metrics;
+}
+
+/* Bytes of nthreads thread states, an estimate for planning (block buffers
+ * plus a generous allowance for the path workspace). */
+static size_t thread_bytes(const run_state *rs, int nthreads)
+{
+    return (size_t)nthreads * (rs->block * (rs->n_annual + rs->n_metrics + rs->n_inputs) *
+                                   sizeof(double) + ((size_t)1 << 20));
 }
 
 static void thread_states_free(thread_state *states, int n)
@@ -153,6 +221,7 @@ static void thread_states_free(thread_state *states, int n)
         jf__path_ws_free(states[i].ws);
         free(states[i].met);
         free(states[i].ann);
+        free(states[i].drawn);
     }
     free(states);
 }
@@ -168,7 +237,9 @@ static thread_state *thread_states_alloc(const run_state *rs, int n)
         ts->ws = jf__path_ws_alloc(rs->model);
         ts->met = malloc((B * M > 0 ? B * M : 1) * sizeof(double));
         ts->ann = malloc((B * K > 0 ? B * K : 1) * sizeof(double));
-        if (!ts->ws || !ts->met || !ts->ann) {
+        if (rs->input_samples)
+            ts->drawn = malloc((B * rs->n_inputs > 0 ? B * rs->n_inputs : 1) * sizeof(double));
+        if (!ts->ws || !ts->met || !ts->ann || (rs->input_samples && !ts->drawn)) {
             thread_states_free(states, n);
             return NULL;
         }
@@ -194,14 +265,28 @@ static size_t simulate_block(const run_state *rs, thread_state *ts, uint64_t b, 
     uint64_t p0 = b * rs->block;
     size_t nb = (size_t)(rs->paths - p0 < rs->block ? rs->paths - p0 : rs->block);
     size_t M = rs->n_metrics, K = rs->n_annual;
-    for (size_t i = 0; i < nb; i++)
-        jf__path_simulate(rs->model, ts->ws, p0 + i, ts->met + i * M, ts->ann + i * K);
-    for (size_t m = 0; m < M; m++) {
-        double *dst = rs->metric_samples + m * rs->paths + p0;
+    if (!rs->input_samples) {
+        for (size_t i = 0; i < nb; i++)
+            jf__path_simulate(rs->model, ts->ws, p0 + i, ts->met + i * M, ts->ann + i * K);
+    } else {
+        /* Capture: jf__path_drawn reads the workspace of the path just simulated. */
+        const size_t D = rs->n_inputs;
+        for (size_t i = 0; i < nb; i++) {
+            jf__path_simulate(rs->model, ts->ws, p0 + i, ts->met + i * M, ts->ann + i * K);
+            jf__path_drawn(rs->model, ts->ws, ts->drawn + i * D);
+        }
+        for (size_t d = 0; d < D; d++) {
+            double *dst = rs->input_samples + d * rs->paths + p0;
+            for (size_t i = 0; i < nb; i++)
+                dst[i] = ts->drawn[i * D + d];
+        }
+    }
+    for (size_t m = rs->m_lo; m < rs->m_hi; m++) {
+        double *dst = rs->metric_samples + (m - rs->m_lo) * rs->paths + p0;
         for (size_t i = 0; i < nb; i++)
             dst[i] = ts->met[i * M + m];
     }
-    for (size_t k = 0; k < K; k++) {
+    for (size_t k = 0; ann_dst && k < K; k++) {
         double *dst = ann_dst + k * ann_stride;
         for (size_t i = 0; i < nb; i++)
             dst[i] = ts->ann[i * K + k];
@@ -214,7 +299,7 @@ static void after_block(run_state *rs, size_t nb, int tid, double *last_report)
 #pragma omp atomic update
     rs->done += nb;
     const jf_run_options *opt = rs->options;
-    if (tid != 0 || !opt || !opt->progress)
+    if (tid != 0 || !opt || !opt->progress || rs->rerun)
         return;
     double now = omp_get_wtime();
     if (now - *last_report < JF__PROGRESS_SECONDS)
@@ -261,11 +346,12 @@ static void simulate_all(run_state *rs, thread_state *states, int nthreads)
         double last_report = omp_get_wtime();
         if (tid == 0)
             rs->team = omp_get_num_threads();
-        if (!rs->sketch) {
+        if (rs->rerun || !rs->sketch) {
 #pragma omp for schedule(dynamic, 1)
             for (long long b = 0; b < (long long)n_blocks; b++) {
                 uint64_t p0 = (uint64_t)b * rs->block;
-                size_t nb = simulate_block(rs, ts, (uint64_t)b, rs->annual_samples + p0,
+                size_t nb = simulate_block(rs, ts, (uint64_t)b,
+                                           rs->rerun ? NULL : rs->annual_samples + p0,
                                            (size_t)rs->paths);
                 after_block(rs, nb, tid, &last_report);
             }
@@ -296,8 +382,8 @@ static void simulate_all(run_state *rs, thread_state *states, int nthreads)
 static void compute_stats(const run_state *rs, const jf__catalogue *cat, jf_results *res,
                           int nthreads, double *scratch)
 {
-    size_t M = rs->n_metrics, K = rs->n_annual;
-    long long n_rows = (long long)(M + (rs->sketch ? 0 : K));
+    size_t M = rs->m_hi - rs->m_lo, K = rs->n_annual;
+    long long n_rows = (long long)(M + (rs->sketch || rs->rerun ? 0 : K));
 #pragma omp parallel num_threads(nthreads)
     {
         double *tmp = scratch ? scratch + (size_t)omp_get_thread_num() * rs->paths : NULL;
@@ -306,27 +392,39 @@ static void compute_stats(const run_state *rs, const jf__catalogue *cat, jf_resu
             size_t row = (size_t)r;
             if (row < M)
                 jf__stats_compute(rs->metric_samples + row * rs->paths, (size_t)rs->paths,
-                                  cat->metrics[row].censored, tmp, &res->metric_stats[row]);
+                                  cat->metrics[rs->m_lo + row].censored, tmp,
+                                  &res->metric_stats[rs->m_lo + row]);
             else
                 jf__stats_compute(rs->annual_samples + (row - M) * rs->paths,
                                   (size_t)rs->paths, false, tmp, &res->series_stats[row - M]);
         }
     }
-    if (rs->sketch) {
-        for (size_t k = 0; k < K; k++) {
+    if (rs->sketch && !rs->rerun) {
+        /* One pass over each sketch for all five levels; series-years in parallel
+         * (each reads only its own sketch, so the schedule does not matter). */
+        double p[JF_N_PCT];
+        for (int q = 0; q < JF_N_PCT; q++)
+            p[q] = (double)jf__pct_levels[q] / 100.0;
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 16)
+        for (long long kk = 0; kk < (long long)K; kk++) {
+            size_t k = (size_t)kk;
             jf_stats *st = &res->series_stats[k];
+            double v[JF_N_PCT];
             jf__moments_stats(&rs->moments[k], st);
+            if (jf__sketch_quantiles(rs->sketches[k], p, JF_N_PCT, v) != 0)
+                for (int q = 0; q < JF_N_PCT; q++)
+                    v[q] = NAN;
             for (int q = 0; q < JF_N_PCT; q++) {
-                double v = jf__sketch_quantile(rs->sketches[k], (double)jf__pct_levels[q] / 100.0);
-                st->has_pct[q] = isfinite(v);
-                st->pct[q] = st->has_pct[q] ? v : 0.0;
+                st->has_pct[q] = isfinite(v[q]);
+                st->pct[q] = st->has_pct[q] ? v[q] : 0.0;
             }
         }
     }
 }
 
-jf_status jf_run(const jf_scenario *scenario, const jf_run_options *options, jf_results **out,
-                 jf_error *err)
+/* jf_run with an optional capture (NULL = none); see results.h. */
+static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *options,
+                          jf__run_capture *capture, jf_results **out, jf_error *err)
 {
     if (!out)
         return set_error(err, JF_ERR_USAGE, "jf_run: no place for the results");
@@ -386,13 +484,43 @@ jf_status jf_run(const jf_scenario *scenario, const jf_run_options *options, jf_
     res->paths = rs.paths;
     res->seed = scenario->seed;
     res->sketch_mode = rs.sketch;
+    res->metric_passes = 1;
     res->start_time = wall_start;
 
+    /* Memory plan (design note): the first pass stores metric rows [0, m_hi). */
+    rs.m_lo = 0;
+    rs.m_hi = rs.n_metrics;
+    if (rs.sketch && !capture) {
+        size_t fixed = thread_bytes(&rs, nthreads), sk = jf__sketch_bytes(JF__SKETCH_EPS, rs.paths);
+        size_t group_bytes = 0, sketch_bytes = 0;
+        if (mul_size(rs.n_annual, group_blocks(rs.n_annual, rs.block, nthreads) * rs.block, sizeof(double),
+                     &group_bytes) &&
+            mul_size(rs.n_annual, sk + sizeof(jf__moments) + sizeof(jf__sketch *), 1, &sketch_bytes))
+            fixed += group_bytes + sketch_bytes;
+        else
+            fixed = SIZE_MAX;
+        rs.m_hi = plan_metric_rows(&rs, budget, fixed, nthreads);
+    }
+    metric_bytes = rs.m_hi * (size_t)rs.paths * sizeof(double);
     rs.metric_samples = malloc(metric_bytes ? metric_bytes : 1);
     if (!rs.metric_samples) {
         st = set_error(err, JF_ERR_NOMEM, "out of memory: %zu bytes for per-path metrics",
                        metric_bytes);
         goto done;
+    }
+    if (capture) {
+        rs.n_inputs = jf__model_n_draws(model);
+        size_t input_bytes = 0;
+        if (mul_size(rs.n_inputs, (size_t)rs.paths, sizeof(double), &input_bytes))
+            rs.input_samples = malloc(input_bytes ? input_bytes : 1);
+        capture->metrics = malloc(metric_bytes ? metric_bytes : 1);
+        capture->input_paths = calloc(rs.n_inputs ? rs.n_inputs : 1, sizeof *capture->input_paths);
+        if (!rs.input_samples || !capture->metrics || !capture->input_paths) {
+            st = set_error(err, JF_ERR_NOMEM, "out of memory capturing per-path values");
+            goto done;
+        }
+        for (size_t i = 0; i < rs.n_inputs; i++)
+            jf__model_draw_path(model, i, capture->input_paths[i], JF_PATH_MAX);
     }
     if (!rs.sketch) {
         size_t annual_bytes = exact_bytes - metric_bytes;
@@ -409,7 +537,7 @@ jf_status jf_run(const jf_scenario *scenario, const jf_run_options *options, jf_
             st = set_error(err, JF_ERR_NOMEM, "out of memory allocating quantile sketches");
             goto done;
         }
-        rs.group = group_blocks(rs.n_annual, rs.block);
+        rs.group = group_blocks(rs.n_annual, rs.block, nthreads);
         size_t group_bytes;
         if (mul_size(rs.n_annual ? rs.n_annual : 1, rs.group * rs.block, sizeof(double),
                      &group_bytes))
@@ -448,8 +576,53 @@ jf_status jf_run(const jf_scenario *scenario, const jf_run_options *options, jf_
     double *scratch = NULL;
     if (mul_size((size_t)nthreads, (size_t)rs.paths, sizeof(double), &scratch_bytes))
         scratch = malloc(scratch_bytes);
+    if (capture) {
+        /* Before compute_stats sorts the samples in place. */
+        memcpy(capture->metrics, rs.metric_samples, metric_bytes);
+        capture->paths = rs.paths;
+        capture->n_metrics = rs.n_metrics;
+        capture->n_inputs = rs.n_inputs;
+        capture->inputs = rs.input_samples;
+        rs.input_samples = NULL;
+    }
     compute_stats(&rs, cat, res, nthreads, scratch);
     free(scratch);
+
+    /* Metrics that did not fit: re-simulate every path (paths are re-runnable,
+     * MODEL.md §1) and store the next rows, until all are done. */
+    if (rs.m_hi < rs.n_metrics) {
+        sketches_free(rs.sketches, rs.n_annual);
+        rs.sketches = NULL;
+        free(rs.moments);
+        rs.moments = NULL;
+        free(rs.group_buf);
+        rs.group_buf = NULL;
+        rs.rerun = true;
+    }
+    while (rs.m_hi < rs.n_metrics) {
+        free(rs.metric_samples);
+        rs.m_lo = rs.m_hi;
+        rs.m_hi = rs.m_lo + plan_metric_rows(&rs, budget, thread_bytes(&rs, nthreads), nthreads);
+        if (rs.m_hi > rs.n_metrics)
+            rs.m_hi = rs.n_metrics;
+        metric_bytes = (rs.m_hi - rs.m_lo) * (size_t)rs.paths * sizeof(double);
+        rs.metric_samples = malloc(metric_bytes);
+        states = rs.metric_samples ? thread_states_alloc(&rs, nthreads) : NULL;
+        if (!states) {
+            st = set_error(err, JF_ERR_NOMEM, "out of memory: %zu bytes for per-path metrics",
+                           metric_bytes);
+            goto done;
+        }
+        simulate_all(&rs, states, nthreads);
+        thread_states_free(states, nthreads);
+        states = NULL;
+        scratch = NULL;
+        if (mul_size((size_t)nthreads, (size_t)rs.paths, sizeof(double), &scratch_bytes))
+            scratch = malloc(scratch_bytes);
+        compute_stats(&rs, cat, res, nthreads, scratch);
+        free(scratch);
+        res->metric_passes++;
+    }
 
     res->threads = rs.team > 0 ? rs.team : nthreads;
     res->seconds = omp_get_wtime() - t_start;
@@ -465,7 +638,38 @@ done:
     free(rs.group_buf);
     free(rs.metric_samples);
     free(rs.annual_samples);
+    free(rs.input_samples);
+    if (st != JF_OK)
+        jf__run_capture_free(capture);
     jf_results_free(res);
     jf__model_free(model);
     return st;
+}
+
+jf_status jf_run(const jf_scenario *scenario, const jf_run_options *options, jf_results **out,
+                 jf_error *err)
+{
+    return run_impl(scenario, options, NULL, out, err);
+}
+
+jf_status jf__run_captured(const jf_scenario *scenario, const jf_run_options *options,
+                           jf__run_capture *capture, jf_results **out, jf_error *err)
+{
+    if (!capture) {
+        if (out)
+            *out = NULL;
+        return set_error(err, JF_ERR_USAGE, "jf__run_captured: no place for the capture");
+    }
+    memset(capture, 0, sizeof *capture);
+    return run_impl(scenario, options, capture, out, err);
+}
+
+void jf__run_capture_free(jf__run_capture *capture)
+{
+    if (!capture)
+        return;
+    free(capture->metrics);
+    free(capture->input_paths);
+    free(capture->inputs);
+    memset(capture, 0, sizeof *capture);
 }

@@ -3,10 +3,9 @@
  * moment accumulators (see stats.h for the definitions and the censoring rule).
  *
  * From samples: the array is sorted ascending (INFINITY, the censored
- * marker, sorts last) by an LSD radix sort — 8 passes of 8 bits over the
- * doubles' bit patterns mapped to order-preserving unsigned keys (negative:
- * all bits flipped; positive: sign bit set), passes whose byte is the same
- * in every key skipped — or by gsl_sort when no scratch is given.  Then
+ * marker, sorts last) by jf__sort_f64 (fast_sort.c: a bucket sort on the
+ * doubles' order-preserving bit keys) or by gsl_sort when no scratch is
+ * given.  Then
  *   mean  Σx/n with Neumaier's compensated sum, or x[0] itself when every
  *         value is equal (so a deterministic scenario reports its figure
  *         unchanged and a share of k paths in n is the correctly rounded k/n);
@@ -28,6 +27,7 @@
 
 #include <gsl/gsl_sort.h>
 
+#include "fast_sort.h"
 #include "stats.h"
 
 const unsigned jf__pct_levels[JF_N_PCT] = {5, 25, 50, 75, 95};
@@ -38,13 +38,13 @@ static void stats_clear(jf_stats *out)
 }
 
 /* Neumaier's compensated addition: (*s, *c) += x. */
-static void sum_add(double *s, double *c, double x)
+static inline void sum_add(double *s, double *c, double x)
 {
+    /* Both corrections are computed and one selected: the same numbers as a
+     * branch, without a data-dependent jump in the hot loops. */
     double t = *s + x;
-    if (fabs(*s) >= fabs(x))
-        *c += (*s - t) + x;
-    else
-        *c += (x - t) + *s;
+    double big_s = (*s - t) + x, big_x = (x - t) + *s;
+    *c += fabs(*s) >= fabs(x) ? big_s : big_x;
     *s = t;
 }
 
@@ -92,13 +92,14 @@ void jf__moments_add_block(jf__moments *acc, const double *x, size_t n)
     jf__moments blk;
     jf__moments_init(&blk);
     blk.n = n;
+    double lo = blk.min, hi = blk.max;
     for (size_t i = 0; i < n; i++) {
         sum_add(&blk.sum, &blk.sum_err, x[i]);
-        if (x[i] < blk.min)
-            blk.min = x[i];
-        if (x[i] > blk.max)
-            blk.max = x[i];
+        lo = x[i] < lo ? x[i] : lo;
+        hi = x[i] > hi ? x[i] : hi;
     }
+    blk.min = lo;
+    blk.max = hi;
     double m = jf__moments_mean(&blk);
     double s1 = 0.0, s2 = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -169,74 +170,15 @@ bool jf__percentile_sorted(const double *x, size_t n, unsigned pct, double *out)
     return true;
 }
 
-/* Order-preserving unsigned key of a double's bit pattern, and back.  Keys
- * are stored in the arrays' bytes through memcpy (no type punning). */
-static uint64_t to_key(uint64_t u)
-{
-    return (u & UINT64_C(0x8000000000000000)) ? ~u : u | UINT64_C(0x8000000000000000);
-}
-
-static uint64_t from_key(uint64_t k)
-{
-    return (k & UINT64_C(0x8000000000000000)) ? k & ~UINT64_C(0x8000000000000000) : ~k;
-}
-
-static uint64_t load64(const void *base, size_t i)
-{
-    uint64_t u;
-    memcpy(&u, (const char *)base + i * sizeof u, sizeof u);
-    return u;
-}
-
-static void store64(void *base, size_t i, uint64_t u)
-{
-    memcpy((char *)base + i * sizeof u, &u, sizeof u);
-}
-
 void jf__sort_doubles(double *x, size_t n, double *tmp)
 {
     if (n < 2)
         return;
-    if (!tmp || n < 64) {
+    if (!tmp) {
         gsl_sort(x, 1, n);
         return;
     }
-    enum { PASSES = 8 };
-    size_t count[PASSES][256];
-    memset(count, 0, sizeof count);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = to_key(load64(x, i));
-        store64(x, i, k);
-        for (int p = 0; p < PASSES; p++)
-            count[p][(k >> (8 * p)) & 0xFF]++;
-    }
-    void *a = x, *b = tmp;
-    for (int p = 0; p < PASSES; p++) {
-        size_t *c = count[p];
-        bool trivial = false;
-        for (int v = 0; v < 256; v++)
-            if (c[v] == n)
-                trivial = true;
-        if (trivial)
-            continue;
-        size_t sum = 0;
-        for (int v = 0; v < 256; v++) {
-            size_t t = c[v];
-            c[v] = sum;
-            sum += t;
-        }
-        for (size_t i = 0; i < n; i++) {
-            uint64_t k = load64(a, i);
-            store64(b, c[(k >> (8 * p)) & 0xFF]++, k);
-        }
-        void *swap = a;
-        a = b;
-        b = swap;
-    }
-    if (a != (void *)x)
-        memcpy(x, a, n * sizeof *x);
-    for (size_t i = 0; i < n; i++)
-        store64(x, i, from_key(load64(x, i)));
+    jf__sort_f64(x, n, tmp);
 }
 
 void jf__stats_compute(double *x, size_t n, bool censored, double *tmp, jf_stats *out)

@@ -87,7 +87,7 @@ void jf__moments_stats(const jf__moments *acc, jf_stats *out);
 bool jf__percentile_sorted(const double *x, size_t n, unsigned pct, double *out);
 
 /* Sort x[0..n) ascending (INFINITY last, -0 before +0; no NaN expected).
- * With scratch `tmp` (n doubles) an LSD radix sort on the IEEE bit patterns
+ * With scratch `tmp` (n doubles) a bucket sort on the IEEE bit patterns
  * (linear time); with tmp NULL gsl_sort (heapsort, no extra memory).  Both
  * give the same array.  This function can't fail. */
 void jf__sort_doubles(double *x, size_t n, double *tmp);
