@@ -48,6 +48,23 @@ int cli_load_scenario(const cli_options *o, jf_scenario **out);
 /* Seconds on a monotonic clock. */
 double cli_now(void);
 
+/* A progress line on stderr, redrawn at most five times a second: "[POINTS]
+ * paths done/total, paths/s, ETA".  Used through the callbacks below, with a
+ * cli_progress as their context. */
+typedef struct {
+    double start;
+    double last;
+} cli_progress;
+
+/* Start a progress line now.  This function can't fail. */
+void cli_progress_start(cli_progress *p);
+/* jf_progress_fn of jf_run. */
+void cli_progress_paths(void *ctx, uint64_t paths_done, uint64_t paths_total);
+/* jf_points_progress_fn of sweeps and sensitivity studies. */
+void cli_progress_points(void *ctx, const jf_points_progress *progress);
+/* Clear the progress line (after an error, say).  This function can't fail. */
+void cli_progress_clear(void);
+
 /* The commands; each returns the process exit status. */
 int cmd_check(const cli_options *o);
 int cmd_run(const cli_options *o);

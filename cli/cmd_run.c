@@ -13,30 +13,6 @@
 
 #include "cli.h"
 
-/* ---- progress line ---------------------------------------------------- */
-
-typedef struct {
-    double start;
-    double last;
-} progress_state;
-
-static void show_progress(void *ctx, uint64_t done, uint64_t total)
-{
-    progress_state *st = ctx;
-    double t = cli_now();
-    if (done < total && t - st->last < 0.2)
-        return;
-    st->last = t;
-    double elapsed = t - st->start;
-    double rate = elapsed > 0 ? (double)done / elapsed : 0;
-    double eta = rate > 0 ? (double)(total - done) / rate : 0;
-    fprintf(stderr, "\r%llu/%llu paths  %.0f paths/s  ETA %.0fs   ", (unsigned long long)done,
-            (unsigned long long)total, rate, eta);
-    if (done >= total)
-        fputs("\r\033[K", stderr);
-    fflush(stderr);
-}
-
 /* ---- human summary ------------------------------------------------------ */
 
 static void print_money(double v, bool ok)
@@ -113,12 +89,13 @@ int cmd_run(const cli_options *o)
         return cli_print_error(&err);
     }
 
-    progress_state progress = {cli_now(), 0};
+    cli_progress progress;
+    cli_progress_start(&progress);
     jf_run_options ro = {0};
     ro.threads = o->threads;
     ro.memory_budget = o->memory_budget;
     if (!o->quiet && isatty(STDERR_FILENO)) {
-        ro.progress = show_progress;
+        ro.progress = cli_progress_paths;
         ro.progress_ctx = &progress;
     }
 

@@ -13,33 +13,6 @@
 
 #include "cli.h"
 
-typedef struct {
-    double start;
-    double last;
-} sweep_progress_state;
-
-static void show_progress(void *ctx, const jf_sweep_progress *p)
-{
-    sweep_progress_state *st = ctx;
-    double t = cli_now();
-    bool end = p->points_done >= p->points_total;
-    if (!end && t - st->last < 0.2)
-        return;
-    st->last = t;
-    double elapsed = t - st->start;
-    double rate = elapsed > 0 ? (double)p->paths_done / elapsed : 0;
-    double eta = rate > 0 ? (double)(p->paths_todo - p->paths_done) / rate : 0;
-    fprintf(stderr, "\r%zu/%zu points", p->points_done, p->points_total);
-    if (p->points_resumed)
-        fprintf(stderr, " (%zu resumed)", p->points_resumed);
-    if (rate > 0)
-        fprintf(stderr, "  %.0f paths/s  ETA %.0fs   ", rate, eta);
-    else
-        fprintf(stderr, "  starting...   ");
-    if (end)
-        fputs("\r\033[K", stderr);
-    fflush(stderr);
-}
 
 int cmd_sweep(const cli_options *o)
 {
@@ -48,7 +21,8 @@ int cmd_sweep(const cli_options *o)
     jf_error err;
     jf_error_clear(&err);
 
-    sweep_progress_state progress = {cli_now(), 0};
+    cli_progress progress;
+    cli_progress_start(&progress);
     jf_sweep_options so = {0};
     so.scenario_file = o->scenario;
     so.overrides = o->overrides;
@@ -62,14 +36,14 @@ int cmd_sweep(const cli_options *o)
     so.command_line = o->command_line;
     so.start_time = (double)wall.tv_sec + 1e-9 * (double)wall.tv_nsec;
     if (!o->quiet && isatty(STDERR_FILENO)) {
-        so.progress = show_progress;
+        so.progress = cli_progress_points;
         so.progress_ctx = &progress;
     }
 
     jf_sweep_report rep;
     if (jf_sweep_run(&so, &rep, &err) != JF_OK) {
         if (so.progress)
-            fputs("\r\033[K", stderr);
+            cli_progress_clear();
         return cli_print_error(&err);
     }
     printf("%s: %zu points over %zu parameter%s x %llu paths, %.2f s", rep.scenario_name, rep.points,

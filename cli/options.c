@@ -107,6 +107,55 @@ double cli_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+void cli_progress_start(cli_progress *p)
+{
+    p->start = cli_now();
+    p->last = 0;
+}
+
+void cli_progress_clear(void)
+{
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+/* Redraw the line; `points` is "" or " 3/15 points (2 resumed)". */
+static void progress_draw(cli_progress *p, const char *points, uint64_t done, uint64_t total,
+                          bool finished)
+{
+    double t = cli_now();
+    if (!finished && t - p->last < 0.2)
+        return;
+    p->last = t;
+    if (finished) {
+        cli_progress_clear();
+        return;
+    }
+    double elapsed = t - p->start;
+    double rate = elapsed > 0 ? (double)done / elapsed : 0;
+    fprintf(stderr, "\r%s%s%llu/%llu paths", points, points[0] ? "  " : "", (unsigned long long)done,
+            (unsigned long long)total);
+    if (rate > 0 && done > 0)
+        fprintf(stderr, "  %.0f paths/s  ETA %.0fs   ", rate, (double)(total - done) / rate);
+    else
+        fputs("  starting...   ", stderr);
+    fflush(stderr);
+}
+
+void cli_progress_paths(void *ctx, uint64_t paths_done, uint64_t paths_total)
+{
+    progress_draw(ctx, "", paths_done, paths_total, paths_done >= paths_total);
+}
+
+void cli_progress_points(void *ctx, const jf_points_progress *pr)
+{
+    char points[96];
+    int n = snprintf(points, sizeof points, "%zu/%zu points", pr->points_done, pr->points_total);
+    if (pr->points_resumed && n > 0)
+        snprintf(points + n, sizeof points - (size_t)n, " (%zu resumed)", pr->points_resumed);
+    progress_draw(ctx, points, pr->paths_done, pr->paths_todo, pr->points_done >= pr->points_total);
+}
+
 /* argv joined by spaces, each word single-quoted when it holds anything but
  * [A-Za-z0-9_./=:,+-]; NULL when out of memory. */
 static char *join_command_line(int argc, char **argv)

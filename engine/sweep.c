@@ -288,7 +288,7 @@ static void on_progress(void *ctx, size_t points_done, uint64_t paths_done)
     sweep_ctx *c = ctx;
     if (!c->o->progress)
         return;
-    jf_sweep_progress p;
+    jf_points_progress p;
     p.points_total = c->n_points;
     p.points_resumed = c->resumed;
     p.points_done = c->resumed + points_done;

@@ -357,7 +357,11 @@ typedef void (*jf_progress_fn)(void *ctx, uint64_t paths_done, uint64_t paths_to
 
 typedef struct {
     int threads;                 /* 0 = all cores */
-    size_t memory_budget;        /* bytes for exact annual percentiles; 0 = 2 GiB */
+    size_t memory_budget;        /* bytes for the per-path samples that statistics keep
+                                  * (README "Statistics, memory and reproducibility"):
+                                  * annual percentiles are exact while they fit, else from
+                                  * the quantile sketch; per-path metrics stay exact, with
+                                  * extra simulation passes when they do not fit; 0 = 2 GiB */
     jf_progress_fn progress;     /* may be NULL */
     void *progress_ctx;
 } jf_run_options;
@@ -434,17 +438,18 @@ typedef enum {
     JF_SWEEP_POINTS_AT_ONCE      /* several points at once, one thread each */
 } jf_sweep_parallel;
 
-/* Progress of a sweep, for a progress line. */
+/* Progress of a sweep or sensitivity study (a study of many points), for a
+ * progress line.  A contribution study is one point (one ordinary run). */
 typedef struct {
-    size_t points_done;     /* finished, including those resumed from the journal */
+    size_t points_done;     /* finished, including those resumed from a sweep's journal */
     size_t points_total;
-    size_t points_resumed;  /* finished by an earlier, interrupted run */
+    size_t points_resumed;  /* finished by an earlier, interrupted sweep (0 for studies) */
     uint64_t paths_done;    /* simulated by this run so far */
     uint64_t paths_todo;    /* to simulate by this run in all */
-} jf_sweep_progress;
+} jf_points_progress;
 
 /* Called from one thread at a time, at most a few times per second. */
-typedef void (*jf_sweep_progress_fn)(void *ctx, const jf_sweep_progress *progress);
+typedef void (*jf_points_progress_fn)(void *ctx, const jf_points_progress *progress);
 
 typedef struct {
     const char *scenario_file;     /* read once; its text is what every point re-validates */
@@ -459,7 +464,7 @@ typedef struct {
     jf_sweep_parallel parallel;
     const char *command_line;      /* for the per-point manifests; may be NULL */
     double start_time;             /* seconds since the epoch, for the manifests */
-    jf_sweep_progress_fn progress; /* may be NULL */
+    jf_points_progress_fn progress; /* may be NULL */
     void *progress_ctx;
 } jf_sweep_options;
 
@@ -488,6 +493,69 @@ typedef struct {
  * `report` may be NULL.
  */
 jf_status jf_sweep_run(const jf_sweep_options *options, jf_sweep_report *report, jf_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Sensitivity studies (INTERFACE.md `sensitivity`; README "Sensitivity")    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *scenario_file;     /* read once; its text is what every point re-validates */
+    const char *scenario_text;     /* or the scenario text itself (then scenario_file only names it) */
+    size_t scenario_len;
+    const jf_override *overrides;  /* --set, -n, --seed: applied before each point's values */
+    size_t n_overrides;
+    const char *outdir;            /* NULL = out/<scenario name> */
+    jf_csv_format format;          /* zero = ',' and '.' */
+    int threads;                   /* 0 = all cores */
+    size_t memory_budget;          /* per point, as jf_run_options; 0 = 2 GiB */
+    const char *command_line;      /* for manifest.json; may be NULL */
+    double start_time;             /* seconds since the epoch, for manifest.json */
+    jf_points_progress_fn progress;  /* may be NULL */
+    void *progress_ctx;
+} jf_sens_options;
+
+/* One row of sensitivity.csv.  `value`, `ci_low`, `ci_high` are NaN when
+ * undefined (an empty cell).  Statistics: S1, ST (sobol); input_low,
+ * input_high, low, base, high, swing, rank (tornado); spearman,
+ * variance_share (contribution). */
+typedef struct {
+    char output[JF_PATH_MAX];      /* "<scheme>.<metric>.<stat>", contribution "<scheme>.<metric>" */
+    char parameter[JF_PATH_MAX];   /* a parameter path */
+    char statistic[16];
+    double value;
+    double ci_low;
+    double ci_high;
+} jf_sens_row;
+
+typedef struct jf_sens_results jf_sens_results;
+
+/*
+ * Run the scenario's sensitivity study and write OUTDIR/sensitivity.csv and
+ * OUTDIR/manifest.json, atomically (README "Sensitivity").  Sobol and tornado
+ * points are run like sweep points: point k's figures equal those of jf_run
+ * on the scenario loaded with the overrides followed by the point's
+ * PATH=VALUE overrides, with the same random streams at every point.
+ * Errors: the loader's (the scenario or a point is invalid), JF_ERR_MISSING
+ * when the scenario has no sensitivity section (nothing is written),
+ * JF_ERR_IO, JF_ERR_NOMEM.  On success *out (when out is not NULL) owns the
+ * rows (jf_sens_results_free).
+ */
+jf_status jf_sensitivity_run(const jf_sens_options *options, jf_sens_results **out, jf_error *err);
+
+void jf_sens_results_free(jf_sens_results *results);
+
+/* The rows, in sensitivity.csv order.  This function can't fail. */
+size_t jf_sens_results_count(const jf_sens_results *results);
+const jf_sens_row *jf_sens_results_row(const jf_sens_results *results, size_t i);
+
+/* Facts about the study: method, where the files are, points run, paths per
+ * point, threads, wall time.  These functions can't fail. */
+jf_sens_method jf_sens_results_method(const jf_sens_results *results);
+const char *jf_sens_results_outdir(const jf_sens_results *results);
+const char *jf_sens_results_scenario_name(const jf_sens_results *results);
+size_t jf_sens_results_points(const jf_sens_results *results);
+uint64_t jf_sens_results_paths(const jf_sens_results *results);
+double jf_sens_results_seconds(const jf_sens_results *results);
 
 #ifdef __cplusplus
 }
