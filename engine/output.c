@@ -377,6 +377,8 @@ static void write_manifest(FILE *fp, const jf_results *res, const jf_scenario *s
     fprintf(fp, "%d", res->threads);
     json_key(fp, "memory_mode", 2, &first);
     json_string(fp, jf__results_mode_str(res));
+    json_key(fp, "simulation_passes", 2, &first);
+    fprintf(fp, "%d", res->metric_passes > 0 ? res->metric_passes : 1);
     json_key(fp, "wall_time_seconds", 2, &first);
     json_number(fp, res->seconds);
     json_key(fp, "start_time", 2, &first);
