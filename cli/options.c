@@ -16,10 +16,10 @@
 
 static const char usage_text[] =
     "Usage:\n"
-    "  jfsim run SCENARIO.yaml [options]     simulate; write summary.csv, annual.csv, manifest.json\n"
-    "  jfsim sweep SCENARIO.yaml [options]   run every point of the scenario's sweep section\n"
+    "  jfsim run SCENARIO.yaml [options]          simulate; write summary.csv, annual.csv, manifest.json\n"
+    "  jfsim sweep SCENARIO.yaml [options]        run every point of the scenario's sweep section\n"
     "  jfsim sensitivity SCENARIO.yaml [options]  run the scenario's sensitivity section\n"
-    "  jfsim check SCENARIO.yaml [--set P=V]  validate; print the resolved scenario as YAML\n"
+    "  jfsim check SCENARIO.yaml [--set P=V]...   validate; print the resolved scenario as YAML\n"
     "  jfsim --help | --version\n"
     "\n"
     "Options:\n"
@@ -31,7 +31,8 @@ static const char usage_text[] =
     "                          or --set 'schemes.fund.return.mean={dist: uniform, min: 0, max: 0.08}'\n"
     "      --csv-sep C         CSV separator: ',' (default) or ';'\n"
     "      --decimal C         decimal mark: '.' (default) or ',' (needs --csv-sep ';')\n"
-    "      --memory-budget M   memory for exact annual percentiles, e.g. 2G, 512M (default 2G)\n"
+    "      --memory-budget M   memory for the statistics' samples, e.g. 2G, 512M (default 2G);\n"
+    "                          past it annual percentiles come from a certified sketch\n"
     "      --per-point         sweep: also write each point's summary.csv and annual.csv\n"
     "      --resume            sweep: skip the points an interrupted run already finished\n"
     "  -q, --quiet             no progress line\n"
