@@ -112,6 +112,7 @@ typedef struct {
     double *annual_samples;  /* K × paths (exact mode) */
     jf__sketch **sketches;   /* K (sketch mode) */
     jf__moments *moments;    /* K (sketch mode) */
+    unsigned char *nonfinite;/* K (sketch mode): a value was ±inf or NaN, so no percentiles */
     double *group_buf;       /* K × G·B, series-major (sketch mode) */
     const jf_run_options *options;
     size_t n_inputs;         /* capture: uncertain scalars per path */
@@ -328,7 +329,16 @@ static void absorb_group(run_state *rs, size_t k, size_t group_paths)
         jf__moments_add_block(&blk, col + i0, nb);
         jf__moments_merge(&rs->moments[k], &blk);
     }
-    if (jf__sketch_add(rs->sketches[k], col, group_paths) != 0) {
+    if (rs->nonfinite[k])
+        return;
+    int added = jf__sketch_add(rs->sketches[k], col, group_paths);
+    if (added == -2) {
+        /* An overflowing path (a price past 1e308, say): the rank of every
+         * finite value is then unknown, so the percentiles are left empty, as
+         * exact mode leaves those an infinity or NaN enters.  Only this
+         * thread touches series-year k. */
+        rs->nonfinite[k] = 1;
+    } else if (added != 0) {
 #pragma omp atomic write
         rs->failed = 1;
     }
@@ -411,7 +421,9 @@ static void compute_stats(const run_state *rs, const jf__catalogue *cat, jf_resu
             jf_stats *st = &res->series_stats[k];
             double v[JF_N_PCT];
             jf__moments_stats(&rs->moments[k], st);
-            if (jf__sketch_quantiles(rs->sketches[k], p, JF_N_PCT, v) != 0)
+            if (rs->nonfinite[k])
+                st->has_sd = false; /* as exact mode: no spread around an infinite mean */
+            if (rs->nonfinite[k] || jf__sketch_quantiles(rs->sketches[k], p, JF_N_PCT, v) != 0)
                 for (int q = 0; q < JF_N_PCT; q++)
                     v[q] = NAN;
             for (int q = 0; q < JF_N_PCT; q++) {
@@ -533,7 +545,8 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
     } else {
         rs.sketches = calloc(rs.n_annual ? rs.n_annual : 1, sizeof *rs.sketches);
         rs.moments = malloc((rs.n_annual ? rs.n_annual : 1) * sizeof *rs.moments);
-        if (!rs.sketches || !rs.moments) {
+        rs.nonfinite = calloc(rs.n_annual ? rs.n_annual : 1, 1);
+        if (!rs.sketches || !rs.moments || !rs.nonfinite) {
             st = set_error(err, JF_ERR_NOMEM, "out of memory allocating quantile sketches");
             goto done;
         }
@@ -595,6 +608,8 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         rs.sketches = NULL;
         free(rs.moments);
         rs.moments = NULL;
+        free(rs.nonfinite);
+        rs.nonfinite = NULL;
         free(rs.group_buf);
         rs.group_buf = NULL;
         rs.rerun = true;
@@ -635,6 +650,7 @@ done:
     thread_states_free(states, nthreads);
     sketches_free(rs.sketches, rs.n_annual);
     free(rs.moments);
+    free(rs.nonfinite);
     free(rs.group_buf);
     free(rs.metric_samples);
     free(rs.annual_samples);

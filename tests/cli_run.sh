@@ -55,6 +55,13 @@ expect_rc 1 "unwritable output" "$bin" run "$scen/quick.yaml" -n 200000 -o afile
 [ $(( $(date +%s) - start )) -lt 5 ] && ok || bad "unwritable output detected only after simulating"
 grep -q 'afile' err.txt && ok || { bad "unwritable output message"; cat err.txt; }
 
+# A price that overflows to infinity on some paths: both memory modes succeed
+# and leave the undefined statistics empty rather than failing.
+expect_rc 0 "overflow, exact" "$bin" run "$data/ok_overflow.yaml" -q -o ov_exact -j 2
+expect_rc 0 "overflow, sketch" "$bin" run "$data/ok_overflow.yaml" -q -o ov_sketch -j 2 --memory-budget 100K
+grep -q '"memory_mode": "sketch"' ov_sketch/manifest.json && ok || bad "overflow run was not in sketch mode"
+grep -q '^2026,price,ore,300,,,,,,,$' ov_sketch/annual.csv && ok || { bad "overflowing series-year in sketch mode"; grep '^2026,price,ore' ov_sketch/annual.csv; }
+
 # check prints YAML that check accepts again, unchanged (INTERFACE.md example).
 expect_rc 0 "check" "$bin" check "$data/ok_interface_example.yaml"
 cp out.txt once.yaml
