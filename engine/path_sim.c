@@ -37,6 +37,7 @@
 
 #include "fiscal.h"
 #include "path_sim.h"
+#include "cholesky.h"
 #include "price.h"
 #include "production.h"
 #include "regime.h"
@@ -340,10 +341,8 @@ static jf_status build_cholesky(jf__model *m, jf_error *err)
             return fail(err, JF_ERR_NOMEM, sc, "correlations", "out of memory factoring the correlations");
         }
         memcpy(work, a, nr * nr * sizeof *work);
-        /* GSL's default handler aborts on a non-PD matrix: switch it off around the call. */
-        gsl_error_handler_t *old = gsl_set_error_handler_off();
         gsl_matrix_view v = gsl_matrix_view_array(work, nr, nr);
-        int rc = gsl_linalg_cholesky_decomp1(&v.matrix);
+        int rc = jf__cholesky_decomp(&v.matrix);
         if (rc != GSL_SUCCESS) {
             /* Smallest leading block that fails: its last resource and its partners. */
             size_t k = 1;
@@ -351,7 +350,7 @@ static jf_status build_cholesky(jf__model *m, jf_error *err)
                 for (size_t i = 0; i < k; i++)
                     memcpy(work + i * k, a + i * nr, k * sizeof *work);
                 gsl_matrix_view b = gsl_matrix_view_array(work, k, k);
-                if (gsl_linalg_cholesky_decomp1(&b.matrix) != GSL_SUCCESS)
+                if (jf__cholesky_decomp(&b.matrix) != GSL_SUCCESS)
                     break;
             }
             if (k > nr)
@@ -383,7 +382,6 @@ static jf_status build_cholesky(jf__model *m, jf_error *err)
         } else {
             memcpy(a, work, nr * nr * sizeof *a);
         }
-        gsl_set_error_handler(old);
         free(work);
         if (st != JF_OK) {
             free(a);

@@ -25,6 +25,7 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 
+#include "cholesky.h"
 #include "schema.h"
 #include "suggest.h"
 
@@ -430,10 +431,7 @@ static jf_status check_pd(jf__vctx *v, const jf__ynode *key)
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++)
             gsl_matrix_set(m, i, j, a[i * n + j]);
-    /* The library must never abort: switch GSL's handler off around the call. */
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    int rc = gsl_linalg_cholesky_decomp1(m);
-    gsl_set_error_handler(old);
+    int rc = jf__cholesky_decomp(m); /* never aborts, whatever GSL's handler */
     gsl_matrix_free(m);
     jf_status st = JF_OK;
     if (rc != GSL_SUCCESS) {
