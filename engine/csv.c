@@ -85,11 +85,43 @@ static void registry_remove(const char *path)
     }
 }
 
-void jf__atomic_cleanup_on_signal(void)
+/* Sets of files being renamed into place (jf__commit_begin/end), and the
+ * DYING bit the clean-up sets once it has run: from then on no new set starts,
+ * so a process ending on a signal never leaves old and new files mixed. */
+#define JF__DYING 0x40000000
+static atomic_int jf__committing;
+
+bool jf__commit_begin(void)
 {
+    int s = atomic_load(&jf__committing);
+    for (;;) {
+        if (s & JF__DYING)
+            return false;
+        if (atomic_compare_exchange_weak(&jf__committing, &s, s + 1))
+            return true;
+    }
+}
+
+void jf__commit_end(void)
+{
+    atomic_fetch_sub(&jf__committing, 1);
+}
+
+int jf__atomic_cleanup_on_signal(void)
+{
+    int s = atomic_load(&jf__committing);
+    for (;;) {
+        if (s & JF__DYING)
+            break;
+        if (s != 0)
+            return 1; /* a set is being renamed into place: ask again in a moment */
+        if (atomic_compare_exchange_weak(&jf__committing, &s, JF__DYING))
+            break;
+    }
     for (int i = 0; i < JF__ATOMIC_SLOTS; i++)
         if (atomic_load(&jf__registry[i].state) == SLOT_LIVE)
             unlink(jf__registry[i].path);
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */

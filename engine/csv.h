@@ -33,10 +33,19 @@ jf_status jf__atomic_open(jf__atomic_file *f, const char *final_path, jf_error *
 jf_status jf__atomic_commit(jf__atomic_file *f, jf_error *err);
 /* Close and remove the temporary file.  Safe to call twice.  This function can't fail. */
 void jf__atomic_abort(jf__atomic_file *f);
-/* Unlink every temporary file that is open at this moment (any thread).  Uses
- * only unlink() and lock-free atomics, so a signal handler may call it.  The
- * FILE streams are left alone.  This function can't fail. */
-void jf__atomic_cleanup_on_signal(void);
+/* Unlink every temporary file that is open at this moment (any thread) and
+ * refuse any later jf__commit_begin; returns 0.  While a set of files is
+ * being renamed into place (between jf__commit_begin and jf__commit_end) it
+ * does nothing and returns 1: call it again shortly.  Uses only unlink() and
+ * lock-free atomics, so a signal handler may call it.  The FILE streams are
+ * left alone.  This function can't fail. */
+int jf__atomic_cleanup_on_signal(void);
+
+/* Bracket the renames of a set of files that must appear together.  begin
+ * returns false once the clean-up has run (the process is ending): then abort
+ * the set.  Several threads may commit sets at once.  Neither can fail. */
+bool jf__commit_begin(void);
+void jf__commit_end(void);
 
 typedef struct {
     FILE *fp;

@@ -22,8 +22,6 @@
  * never holds a mixed set of old and new outputs.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -528,15 +526,14 @@ jf_status jf_write_outputs(const jf_results *results, const jf_scenario *scenari
             goto fail;
         }
     }
-    /* Rename the three into place with SIGINT/SIGTERM/SIGHUP held back, so a
-     * Ctrl-C cannot leave a mixed set of old and new files: it takes effect
-     * once the set is complete (or rolled back). */
-    sigset_t held, saved;
-    sigemptyset(&held);
-    sigaddset(&held, SIGINT);
-    sigaddset(&held, SIGTERM);
-    sigaddset(&held, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &held, &saved);
+    /* Rename the three into place as one set: a signal's clean-up
+     * (jf_output_cleanup_on_signal) waits while a set is being renamed, and
+     * once it has run no set starts, so an interrupted run never leaves old
+     * and new files mixed. */
+    if (!jf__commit_begin()) {
+        st = set_error(err, JF_ERR_IO, outdir, "interrupted before the files were renamed into place");
+        goto fail;
+    }
     for (int i = 0; i < N_FILES && st == JF_OK; i++) {
         st = jf__atomic_commit(&files[i], err);
         state[i] = st == JF_OK ? COMMITTED : UNUSED; /* a failed commit cleans up itself */
@@ -546,7 +543,7 @@ jf_status jf_write_outputs(const jf_results *results, const jf_scenario *scenari
             if (state[i] == COMMITTED)
                 unlink(files[i].final_path);
     }
-    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    jf__commit_end();
     if (st != JF_OK)
         goto fail;
     free(yaml);

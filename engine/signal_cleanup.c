@@ -5,7 +5,7 @@
 #include "csv.h"
 #include "jfsim.h"
 
-void jf_output_cleanup_on_signal(void)
+int jf_output_cleanup_on_signal(void)
 {
-    jf__atomic_cleanup_on_signal();
+    return jf__atomic_cleanup_on_signal();
 }

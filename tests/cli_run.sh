@@ -62,6 +62,13 @@ expect_rc 0 "overflow, sketch" "$bin" run "$data/ok_overflow.yaml" -q -o ov_sket
 grep -q '"memory_mode": "sketch"' ov_sketch/manifest.json && ok || bad "overflow run was not in sketch mode"
 grep -q '^2026,price,ore,300,,,,,,,$' ov_sketch/annual.csv && ok || { bad "overflowing series-year in sketch mode"; grep '^2026,price,ore' ov_sketch/annual.csv; }
 
+# Ctrl-C during a long run: the process dies of SIGINT, leaving no output
+# files and no temporary ones.
+timeout --preserve-status -s INT 1 "$bin" run "$scen/baseline.yaml" -n 2000000 -q -o interrupted > out.txt 2> err.txt
+rc=$?
+[ "$rc" -eq 130 ] && ok || bad "Ctrl-C: exit $rc, expected death by SIGINT"
+[ -z "$(ls -A interrupted 2>/dev/null)" ] && ok || { bad "Ctrl-C left files"; ls -la interrupted; }
+
 # check prints YAML that check accepts again, unchanged (INTERFACE.md example).
 expect_rc 0 "check" "$bin" check "$data/ok_interface_example.yaml"
 cp out.txt once.yaml
