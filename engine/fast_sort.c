@@ -83,7 +83,7 @@ static void sort_keys_range(double *a, double *t, size_t n, uint64_t lo, uint64_
     unsigned width = bit_width(hi - lo);
     unsigned shift = width > bits ? width - bits : 0;
     size_t nbk = (size_t)((hi - lo) >> shift) + 1;   /* <= 2^bits */
-    uint32_t count[(1u << JF__SORT_MAX_BITS) + 1];
+    size_t count[(1u << JF__SORT_MAX_BITS) + 1]; /* size_t: a row may pass 2^32 values */
     memset(count, 0, (nbk + 1) * sizeof count[0]);
     for (size_t i = 0; i < n; i++)
         count[(size_t)((ld(a, i) - lo) >> shift) + 1]++;
