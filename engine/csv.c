@@ -173,6 +173,7 @@ static mode_t default_mode(void)
 jf_status jf__atomic_open(jf__atomic_file *f, const char *final_path, jf_error *err)
 {
     f->fp = NULL;
+    f->renamed = false;
     f->temp_path[0] = '\0';
     if (snprintf(f->final_path, sizeof f->final_path, "%s", final_path) >= (int)sizeof f->final_path) {
         f->final_path[0] = '\0';
@@ -262,6 +263,7 @@ jf_status jf__atomic_commit(jf__atomic_file *f, jf_error *err)
     }
     registry_remove(f->temp_path);
     f->temp_path[0] = '\0';
+    f->renamed = true;
     e = sync_folder(f->final_path);
     if (e != 0)
         return io_error(err, f->final_path, "cannot sync the output folder", e);

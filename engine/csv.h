@@ -18,6 +18,7 @@ typedef struct {
     FILE *fp;
     char final_path[4096];
     char temp_path[4096];
+    bool renamed;   /* the new file is in place (even if syncing the folder then failed) */
 } jf__atomic_file;
 
 /* Create the temporary file `.NAME.tmp.XXXXXX` beside `final_path` (mode

@@ -536,7 +536,9 @@ jf_status jf_write_outputs(const jf_results *results, const jf_scenario *scenari
     }
     for (int i = 0; i < N_FILES && st == JF_OK; i++) {
         st = jf__atomic_commit(&files[i], err);
-        state[i] = st == JF_OK ? COMMITTED : UNUSED; /* a failed commit cleans up itself */
+        /* A failed commit cleans up after itself, unless the file was already
+         * renamed into place (the folder sync failed): roll that one back too. */
+        state[i] = st == JF_OK || files[i].renamed ? COMMITTED : UNUSED;
     }
     if (st != JF_OK) {
         for (int i = 0; i < N_FILES; i++)
