@@ -178,7 +178,10 @@ int jf__sobol_estimate(size_t n, size_t k, const double *y, unsigned bootstrap, 
         status = JF__SOBOL_ENOMEM;
         goto done;
     }
-    gsl_rng_set(r, (unsigned long)(seed ^ (seed >> 32)));
+    /* Its own stream, not the random design's (same seed): resamples must not
+     * reuse the numbers that placed the design's points. */
+    uint64_t bseed = (seed ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+    gsl_rng_set(r, (unsigned long)(bseed ^ (bseed >> 32)));
     for (size_t b = 0; b < nb; b++) {
         for (size_t j = 0; j < n; j++)
             rows[j] = (size_t)gsl_rng_uniform_int(r, (unsigned long)n);
