@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "overrides.h"
+#include "scenario_read.h"
 #include "schema.h"
 
 #define JF__MAX_FILE_BYTES (16u * 1024u * 1024u)
@@ -200,12 +201,12 @@ jf_status jf_scenario_load_string(const char *text, size_t len, const char *name
     return st;
 }
 
-jf_status jf_scenario_load(const char *file, const jf_override *overrides, size_t n_overrides,
-                           jf_scenario **out, jf_error *err)
+jf_status jf__scenario_read(const char *file, char **text, size_t *text_len, jf_error *err)
 {
     jf__vctx v = {file ? file : "", err, NULL};
     struct stat sb;
-    *out = NULL;
+    *text = NULL;
+    *text_len = 0;
     jf_error_clear(err);
     if (!file || !file[0])
         return jf__vfail(&v, JF_ERR_USAGE, NULL, "", "no scenario file given");
@@ -220,7 +221,7 @@ jf_status jf_scenario_load(const char *file, const jf_override *overrides, size_
     if (!fp)
         return jf__vfail(&v, JF_ERR_IO, NULL, "", "cannot open the scenario file: %s", strerror(errno));
     size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 65536, len = 0;
-    char *buf = malloc(cap);
+    char *buf = malloc(cap + 1);
     jf_status st = JF_OK;
     if (!buf)
         st = jf__vfail(&v, JF_ERR_NOMEM, NULL, "", "out of memory");
@@ -230,7 +231,7 @@ jf_status jf_scenario_load(const char *file, const jf_override *overrides, size_
                 st = jf__vfail(&v, JF_ERR_LIMIT, NULL, "", "scenario files are limited to 16 MiB");
                 break;
             }
-            char *grown = realloc(buf, cap * 2);
+            char *grown = realloc(buf, cap * 2 + 1);
             if (!grown) {
                 st = jf__vfail(&v, JF_ERR_NOMEM, NULL, "", "out of memory");
                 break;
@@ -249,8 +250,25 @@ jf_status jf_scenario_load(const char *file, const jf_override *overrides, size_
     fclose(fp);
     if (st == JF_OK && len > JF__MAX_FILE_BYTES)
         st = jf__vfail(&v, JF_ERR_LIMIT, NULL, "", "scenario files are limited to 16 MiB");
+    if (st != JF_OK) {
+        free(buf);
+        return st;
+    }
+    buf[len] = '\0';
+    *text = buf;
+    *text_len = len;
+    return JF_OK;
+}
+
+jf_status jf_scenario_load(const char *file, const jf_override *overrides, size_t n_overrides,
+                           jf_scenario **out, jf_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    *out = NULL;
+    jf_status st = jf__scenario_read(file, &text, &len, err);
     if (st == JF_OK)
-        st = jf_scenario_load_string(buf, len, file, overrides, n_overrides, out, err);
-    free(buf);
+        st = jf_scenario_load_string(text, len, file, overrides, n_overrides, out, err);
+    free(text);
     return st;
 }

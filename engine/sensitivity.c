@@ -33,6 +33,7 @@
 #include "csv.h"
 #include "param_path.h"
 #include "point_runner.h"
+#include "scenario_read.h"
 #include "results.h"
 #include "sensitivity.h"
 #include "sha256.h"
@@ -85,64 +86,6 @@ static double epoch_now(void)
     if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
         return (double)time(NULL);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* The whole file into a new NUL-terminated buffer. */
-static jf_status read_text(const char *file, char **text, size_t *len, jf_error *err)
-{
-    FILE *fp = fopen(file, "rb");
-    if (!fp)
-        return fail(err, JF_ERR_IO, file, NULL, "cannot open the scenario: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, fp);
-        if (n < cap - 1)
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    bool bad = ferror(fp) != 0;
-    fclose(fp);
-    if (!buf)
-        return fail(err, JF_ERR_NOMEM, file, NULL, "out of memory reading the scenario");
-    if (bad) {
-        free(buf);
-        return fail(err, JF_ERR_IO, file, NULL, "cannot read the scenario");
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return JF_OK;
-}
-
-/* mkdir -p. */
-static jf_status make_dirs(const char *dir, jf_error *err)
-{
-    char path[4096];
-    size_t len = strlen(dir);
-    if (len == 0 || len >= sizeof path)
-        return fail(err, JF_ERR_IO, dir, NULL, "output folder name is empty or too long");
-    memcpy(path, dir, len + 1);
-    for (size_t i = 1; i <= len; i++) {
-        if ((path[i] != '/' && path[i] != '\0') || path[i - 1] == '/')
-            continue;
-        char saved = path[i];
-        path[i] = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return fail(err, JF_ERR_IO, dir, NULL, "cannot create folder %s: %s", path, strerror(errno));
-        path[i] = saved;
-    }
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return fail(err, JF_ERR_IO, dir, NULL, "cannot use the output folder");
-    return JF_OK;
 }
 
 static jf_sens_row *add_row(jf_sens_results *r, const char *output, const char *parameter,
@@ -699,7 +642,7 @@ static jf_status write_files(const jf_sens_results *r, const jf_scenario *sc, co
                              const jf_csv_format *fmt, const char *sha, const out_spec *outs,
                              size_t n_outs, double start, jf_error *err)
 {
-    jf_status st = make_dirs(r->outdir, err);
+    jf_status st = jf_output_prepare(r->outdir, err);
     if (st != JF_OK)
         return st;
     char path[4200];
@@ -766,7 +709,7 @@ jf_status jf_sensitivity_run(const jf_sens_options *opt, jf_sens_results **out, 
     const char *name = opt->scenario_file ? opt->scenario_file : "scenario";
     jf_status st;
     if (!text) {
-        if ((st = read_text(opt->scenario_file, &owned, &len, err)) != JF_OK)
+        if ((st = jf__scenario_read(opt->scenario_file, &owned, &len, err)) != JF_OK)
             return st;
         text = owned;
     }

@@ -41,6 +41,7 @@
 #include "csv.h"
 #include "path_sim.h"
 #include "point_runner.h"
+#include "scenario_read.h"
 #include "results.h"
 #include "sha256.h"
 #include "sweep_journal.h"
@@ -90,80 +91,6 @@ static jf_status sfail(jf_error *err, jf_status status, const char *file, const 
         va_end(ap);
     }
     return status;
-}
-
-/* Read the whole file; *text is NUL-terminated and owned by the caller. */
-static jf_status read_text(const char *file, char **text, size_t *len, jf_error *err)
-{
-    *text = NULL;
-    *len = 0;
-    struct stat sb;
-    if (!file || !file[0])
-        return sfail(err, JF_ERR_USAGE, "", "", "no scenario file given");
-    if (stat(file, &sb) != 0)
-        return sfail(err, JF_ERR_IO, file, "", "cannot open the scenario file: %s", strerror(errno));
-    if (S_ISDIR(sb.st_mode))
-        return sfail(err, JF_ERR_IO, file, "", "this is a directory, not a scenario file");
-    FILE *fp = fopen(file, "rb");
-    if (!fp)
-        return sfail(err, JF_ERR_IO, file, "", "cannot open the scenario file: %s", strerror(errno));
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap + 1);
-    jf_status st = buf ? JF_OK : sfail(err, JF_ERR_NOMEM, file, "", "out of memory");
-    while (st == JF_OK) {
-        if (n == cap) {
-            if (cap >= JF__MAX_SCENARIO_BYTES) {
-                st = sfail(err, JF_ERR_LIMIT, file, "", "scenario files are limited to 16 MiB");
-                break;
-            }
-            char *grown = realloc(buf, 2 * cap + 1);
-            if (!grown) {
-                st = sfail(err, JF_ERR_NOMEM, file, "", "out of memory");
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0) {
-            if (ferror(fp))
-                st = sfail(err, JF_ERR_IO, file, "", "cannot read the scenario file: %s", strerror(errno));
-            break;
-        }
-    }
-    fclose(fp);
-    if (st != JF_OK) {
-        free(buf);
-        return st;
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return JF_OK;
-}
-
-/* mkdir -p.  JF_ERR_IO when a component cannot be created or is not a folder. */
-static jf_status make_dirs(const char *dir, jf_error *err)
-{
-    char path[4096];
-    size_t len = strlen(dir);
-    if (len == 0 || len >= sizeof path)
-        return sfail(err, JF_ERR_IO, dir, "", "output folder name is empty or too long");
-    memcpy(path, dir, len + 1);
-    for (size_t i = 1; i <= len; i++) {
-        if ((path[i] != '/' && path[i] != '\0') || path[i - 1] == '/')
-            continue;
-        char saved = path[i];
-        path[i] = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return sfail(err, JF_ERR_IO, dir, "", "cannot create folder %s: %s", path, strerror(errno));
-        path[i] = saved;
-    }
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return sfail(err, JF_ERR_IO, dir, "", "cannot use the output folder (missing or not a folder)");
-    return JF_OK;
 }
 
 static bool is_pair(const jf__metric_def *m)
@@ -359,7 +286,7 @@ jf_status jf_sweep_run(const jf_sweep_options *o, jf_sweep_report *report, jf_er
     memset(&journal, 0, sizeof journal);
     size_t n_points = 0;
 
-    jf_status st = read_text(o->scenario_file, &text, &len, err);
+    jf_status st = jf__scenario_read(o->scenario_file, &text, &len, err);
     if (st != JF_OK)
         return st;
     char sha[JF_SHA256_HEX_SIZE];
@@ -412,7 +339,7 @@ jf_status jf_sweep_run(const jf_sweep_options *o, jf_sweep_report *report, jf_er
     jf__journal_print print;
     if ((st = fingerprints(&c, sha, cat, sw, &print, err)) != JF_OK)
         goto done;
-    if ((st = make_dirs(outdir, err)) != JF_OK)
+    if ((st = jf_output_prepare(outdir, err)) != JF_OK)
         goto done;
     char jpath[4096 + 32];
     snprintf(jpath, sizeof jpath, "%s/%s", outdir, JF__JOURNAL_NAME);
