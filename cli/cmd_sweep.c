@@ -16,6 +16,12 @@
 
 int cmd_sweep(const cli_options *o)
 {
+    /* Validate first, like run: a missing file or bad scenario is an input error (exit 2). */
+    jf_scenario *checked = NULL;
+    int rc = cli_load_scenario(o, &checked);
+    if (rc >= 0)
+        return rc;
+    jf_scenario_free(checked);
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);
     jf_error err;
