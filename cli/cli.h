@@ -65,6 +65,12 @@ void cli_progress_points(void *ctx, const jf_points_progress *progress);
 /* Clear the progress line (after an error, say).  This function can't fail. */
 void cli_progress_clear(void);
 
+/* The options every study of many points takes (sweep, sensitivity), from
+ * the command line; the progress line (when stderr is a terminal and not
+ * --quiet) draws through `progress`, which must outlive the study.  This
+ * function can't fail. */
+void cli_study_options(const cli_options *o, cli_progress *progress, jf_study_options *out);
+
 /* The commands; each returns the process exit status. */
 int cmd_check(const cli_options *o);
 int cmd_run(const cli_options *o);

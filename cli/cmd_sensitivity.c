@@ -131,32 +131,15 @@ int cmd_sensitivity(const cli_options *o)
     if (rc >= 0)
         return rc;
     jf_scenario_free(checked);
-    struct timespec wall;
-    clock_gettime(CLOCK_REALTIME, &wall);
     jf_error err;
     jf_error_clear(&err);
-
     cli_progress progress;
-    cli_progress_start(&progress);
     jf_sens_options so;
-    memset(&so, 0, sizeof so);
-    so.scenario_file = o->scenario;
-    so.overrides = o->overrides;
-    so.n_overrides = o->n_overrides;
-    so.outdir = o->outdir;
-    so.format = o->format;
-    so.threads = o->threads;
-    so.memory_budget = o->memory_budget;
-    so.command_line = o->command_line;
-    so.start_time = (double)wall.tv_sec + 1e-9 * (double)wall.tv_nsec;
-    if (!o->quiet && isatty(STDERR_FILENO)) {
-        so.progress = cli_progress_points;
-        so.progress_ctx = &progress;
-    }
+    cli_study_options(o, &progress, &so.study);
 
     jf_sens_results *res = NULL;
     if (jf_sensitivity_run(&so, &res, &err) != JF_OK) {
-        if (so.progress)
+        if (so.study.progress)
             cli_progress_clear();
         return cli_print_error(&err);
     }

@@ -22,33 +22,17 @@ int cmd_sweep(const cli_options *o)
     if (rc >= 0)
         return rc;
     jf_scenario_free(checked);
-    struct timespec wall;
-    clock_gettime(CLOCK_REALTIME, &wall);
     jf_error err;
     jf_error_clear(&err);
-
     cli_progress progress;
-    cli_progress_start(&progress);
     jf_sweep_options so = {0};
-    so.scenario_file = o->scenario;
-    so.overrides = o->overrides;
-    so.n_overrides = o->n_overrides;
-    so.outdir = o->outdir;
-    so.format = o->format;
+    cli_study_options(o, &progress, &so.study);
     so.per_point = o->per_point;
     so.resume = o->resume;
-    so.threads = o->threads;
-    so.memory_budget = o->memory_budget;
-    so.command_line = o->command_line;
-    so.start_time = (double)wall.tv_sec + 1e-9 * (double)wall.tv_nsec;
-    if (!o->quiet && isatty(STDERR_FILENO)) {
-        so.progress = cli_progress_points;
-        so.progress_ctx = &progress;
-    }
 
     jf_sweep_report rep;
     if (jf_sweep_run(&so, &rep, &err) != JF_OK) {
-        if (so.progress)
+        if (so.study.progress)
             cli_progress_clear();
         return cli_print_error(&err);
     }

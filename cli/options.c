@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -329,4 +330,25 @@ int cli_load_scenario(const cli_options *o, jf_scenario **out)
     }
     cli_print_error(&err);
     return err.status == JF_ERR_NOMEM || err.status == JF_ERR_INTERNAL ? EXIT_FAILURE_OTHER : EXIT_USAGE;
+}
+
+void cli_study_options(const cli_options *o, cli_progress *progress, jf_study_options *out)
+{
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    memset(out, 0, sizeof *out);
+    out->scenario_file = o->scenario;
+    out->overrides = o->overrides;
+    out->n_overrides = o->n_overrides;
+    out->outdir = o->outdir;
+    out->format = o->format;
+    out->threads = o->threads;
+    out->memory_budget = o->memory_budget;
+    out->command_line = o->command_line;
+    out->start_time = (double)wall.tv_sec + 1e-9 * (double)wall.tv_nsec;
+    cli_progress_start(progress);
+    if (!o->quiet && isatty(STDERR_FILENO)) {
+        out->progress = cli_progress_points;
+        out->progress_ctx = progress;
+    }
 }

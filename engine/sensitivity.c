@@ -245,7 +245,7 @@ static jf_status on_point(void *ctx, size_t point, const jf_scenario *sc, const 
 static void on_progress(void *ctx, size_t points_done, uint64_t paths_done)
 {
     study_ctx *c = ctx;
-    if (!c->opt->progress)
+    if (!c->opt->study.progress)
         return;
     jf_points_progress p;
     p.points_resumed = 0;
@@ -253,7 +253,7 @@ static void on_progress(void *ctx, size_t points_done, uint64_t paths_done)
     p.points_total = c->points_total;
     p.paths_done = (uint64_t)c->points_before * c->paths + paths_done;
     p.paths_todo = (uint64_t)c->points_total * c->paths;
-    c->opt->progress(c->opt->progress_ctx, &p);
+    c->opt->study.progress(c->opt->study.progress_ctx, &p);
 }
 
 /* Run n_points points of n_params parameters (values row-major) into y. */
@@ -265,15 +265,15 @@ static jf_status run_points(study_ctx *c, const char *text, size_t len, size_t n
     memset(&job, 0, sizeof job);
     job.text = text;
     job.len = len;
-    job.name = c->opt->scenario_file ? c->opt->scenario_file : "scenario";
-    job.overrides = c->opt->overrides;
-    job.n_overrides = c->opt->n_overrides;
+    job.name = c->opt->study.scenario_file ? c->opt->study.scenario_file : "scenario";
+    job.overrides = c->opt->study.overrides;
+    job.n_overrides = c->opt->study.n_overrides;
     job.n_params = n_params;
     job.params = params;
     job.n_points = n_points;
     job.values = values;
-    job.run.threads = c->opt->threads;
-    job.run.memory_budget = c->opt->memory_budget;
+    job.run.threads = c->opt->study.threads;
+    job.run.memory_budget = c->opt->study.memory_budget;
     job.mode = JF__POINTS_AUTO;
     job.done = on_point;
     job.done_ctx = c;
@@ -431,9 +431,9 @@ static jf_status study_contribution(const jf_scenario *sc, study_ctx *c, jf_sens
 {
     jf_run_options ro;
     memset(&ro, 0, sizeof ro);
-    ro.threads = c->opt->threads;
-    ro.memory_budget = c->opt->memory_budget;
-    if (c->opt->progress) {
+    ro.threads = c->opt->study.threads;
+    ro.memory_budget = c->opt->study.memory_budget;
+    if (c->opt->study.progress) {
         ro.progress = run_progress;
         ro.progress_ctx = c;
     }
@@ -575,9 +575,9 @@ static void write_manifest(FILE *fp, const jf_sens_results *r, const jf_scenario
     fputs("{\n  \"engine\": \"jfsim\",\n  \"engine_version\": ", fp);
     json_string(fp, JF_VERSION_STRING);
     fputs(",\n  \"command\": \"sensitivity\",\n  \"command_line\": ", fp);
-    json_string(fp, opt->command_line);
+    json_string(fp, opt->study.command_line);
     fputs(",\n  \"scenario_file\": ", fp);
-    json_string(fp, opt->scenario_file);
+    json_string(fp, opt->study.scenario_file);
     fputs(",\n  \"scenario_sha256\": ", fp);
     json_string(fp, sha);
     fputs(",\n  \"scenario_name\": ", fp);
@@ -614,11 +614,11 @@ static void write_manifest(FILE *fp, const jf_sens_results *r, const jf_scenario
     fputs(",\n  \"end_time\": ", fp);
     json_string(fp, t1);
     fputs(",\n  \"overrides\": [", fp);
-    for (size_t i = 0; i < opt->n_overrides; i++) {
+    for (size_t i = 0; i < opt->study.n_overrides; i++) {
         fputs(i ? ", {\"path\": " : "{\"path\": ", fp);
-        json_string(fp, opt->overrides[i].path);
+        json_string(fp, opt->study.overrides[i].path);
         fputs(", \"value\": ", fp);
-        json_string(fp, opt->overrides[i].value);
+        json_string(fp, opt->study.overrides[i].value);
         fputs("}", fp);
     }
     fputs("],\n  \"resolved_scenario_yaml\": ", fp);
@@ -690,10 +690,10 @@ jf_status jf_sensitivity_run(const jf_sens_options *opt, jf_sens_results **out, 
     if (out)
         *out = NULL;
     jf_error_clear(err);
-    if (!opt || (!opt->scenario_file && !opt->scenario_text))
+    if (!opt || (!opt->study.scenario_file && !opt->study.scenario_text))
         return fail(err, JF_ERR_USAGE, NULL, NULL, "jf_sensitivity_run: no scenario");
-    double start = opt->start_time > 0 ? opt->start_time : epoch_now();
-    jf_csv_format fmt = opt->format;
+    double start = opt->study.start_time > 0 ? opt->study.start_time : epoch_now();
+    jf_csv_format fmt = opt->study.format;
     if (!fmt.separator)
         fmt.separator = ',';
     if (!fmt.decimal)
@@ -704,12 +704,12 @@ jf_status jf_sensitivity_run(const jf_sens_options *opt, jf_sens_results **out, 
                                                    "or ',', and not the same");
 
     char *owned = NULL;
-    const char *text = opt->scenario_text;
-    size_t len = opt->scenario_len;
-    const char *name = opt->scenario_file ? opt->scenario_file : "scenario";
+    const char *text = opt->study.scenario_text;
+    size_t len = opt->study.scenario_len;
+    const char *name = opt->study.scenario_file ? opt->study.scenario_file : "scenario";
     jf_status st;
     if (!text) {
-        if ((st = jf__scenario_read(opt->scenario_file, &owned, &len, err)) != JF_OK)
+        if ((st = jf__scenario_read(opt->study.scenario_file, &owned, &len, err)) != JF_OK)
             return st;
         text = owned;
     }
@@ -720,7 +720,7 @@ jf_status jf_sensitivity_run(const jf_sens_options *opt, jf_sens_results **out, 
     out_spec *outs = NULL;
     size_t n_outs = 0;
     jf_sens_results *r = NULL;
-    st = jf_scenario_load_string(text, len, name, opt->overrides, opt->n_overrides, &sc, err);
+    st = jf_scenario_load_string(text, len, name, opt->study.overrides, opt->study.n_overrides, &sc, err);
     if (st != JF_OK)
         goto done;
     if (!sc->sensitivity.present) {
@@ -754,8 +754,8 @@ jf_status jf_sensitivity_run(const jf_sens_options *opt, jf_sens_results **out, 
     r->method = sc->sensitivity.method;
     r->paths = sc->paths;
     snprintf(r->scenario_name, sizeof r->scenario_name, "%s", sc->name);
-    if (opt->outdir)
-        snprintf(r->outdir, sizeof r->outdir, "%s", opt->outdir);
+    if (opt->study.outdir)
+        snprintf(r->outdir, sizeof r->outdir, "%s", opt->study.outdir);
     else
         snprintf(r->outdir, sizeof r->outdir, "out/%s", sc->name);
 

@@ -142,15 +142,15 @@ static jf_status fingerprints(const sweep_ctx *c, const char *sha_text, const jf
     snprintf(p->scenario, sizeof p->scenario, "%s", sha_text);
 
     size_t size = 1;
-    for (size_t i = 0; i < o->n_overrides; i++)
-        size += strlen(o->overrides[i].path) + strlen(o->overrides[i].value ? o->overrides[i].value : "") + 2;
+    for (size_t i = 0; i < o->study.n_overrides; i++)
+        size += strlen(o->study.overrides[i].path) + strlen(o->study.overrides[i].value ? o->study.overrides[i].value : "") + 2;
     char *buf = malloc(size);
     if (!buf)
         return sfail(err, JF_ERR_NOMEM, "", "", "out of memory");
     size_t n = 0;
-    for (size_t i = 0; i < o->n_overrides; i++) {
-        n += (size_t)sprintf(buf + n, "%s", o->overrides[i].path) + 1;
-        n += (size_t)sprintf(buf + n, "%s", o->overrides[i].value ? o->overrides[i].value : "") + 1;
+    for (size_t i = 0; i < o->study.n_overrides; i++) {
+        n += (size_t)sprintf(buf + n, "%s", o->study.overrides[i].path) + 1;
+        n += (size_t)sprintf(buf + n, "%s", o->study.overrides[i].value ? o->study.overrides[i].value : "") + 1;
     }
     jf__sha256_buffer(buf, n, p->overrides);
     free(buf);
@@ -161,11 +161,11 @@ static jf_status fingerprints(const sweep_ctx *c, const char *sha_text, const jf
     buf = malloc(size);
     if (!buf)
         return sfail(err, JF_ERR_NOMEM, "", "", "out of memory");
-    char sep = o->format.separator ? o->format.separator : ',';
-    char dec = o->format.decimal ? o->format.decimal : '.';
+    char sep = o->study.format.separator ? o->study.format.separator : ',';
+    char dec = o->study.format.decimal ? o->study.format.decimal : '.';
     n = (size_t)snprintf(buf, 512, "jfsim %s\nsep %c\ndecimal %c\nper_point %d\nbudget %zu\n",
                          JF_VERSION_STRING, sep, dec, (int)o->per_point,
-                         o->per_point ? o->memory_budget : (size_t)0);
+                         o->per_point ? o->study.memory_budget : (size_t)0);
     for (size_t j = 0; j < sw->n_axes; j++)
         n += (size_t)sprintf(buf + n, "%s\n", sw->axes[j].path);
     for (size_t k = 0; k < c->n_stat_cols; k++) {
@@ -190,12 +190,13 @@ static jf_status on_point(void *ctx, size_t point, const jf_scenario *sc, const 
         if (snprintf(dir, sizeof dir, "%s/points/%zu", c->outdir, point) >= (int)sizeof dir)
             return sfail(err, JF_ERR_IO, c->outdir, "", "output folder name too long");
         jf_manifest_info info = {0};
-        info.scenario_file = c->o->scenario_file;
-        info.command_line = c->o->command_line;
+        /* A scenario given as text has no file for the manifest to hash. */
+        info.scenario_file = c->o->study.scenario_text ? NULL : c->o->study.scenario_file;
+        info.command_line = c->o->study.command_line;
         info.overrides = overrides;
         info.n_overrides = n_overrides;
-        info.start_time = c->o->start_time;
-        jf_csv_format fmt = c->o->format;
+        info.start_time = c->o->study.start_time;
+        jf_csv_format fmt = c->o->study.format;
         if (!fmt.separator)
             fmt.separator = ',';
         if (!fmt.decimal)
@@ -213,7 +214,7 @@ static jf_status on_point(void *ctx, size_t point, const jf_scenario *sc, const 
 static void on_progress(void *ctx, size_t points_done, uint64_t paths_done)
 {
     sweep_ctx *c = ctx;
-    if (!c->o->progress)
+    if (!c->o->study.progress)
         return;
     jf_points_progress p;
     p.points_total = c->n_points;
@@ -221,7 +222,7 @@ static void on_progress(void *ctx, size_t points_done, uint64_t paths_done)
     p.points_done = c->resumed + points_done;
     p.paths_done = paths_done;
     p.paths_todo = (uint64_t)(c->n_points - c->resumed) * c->paths;
-    c->o->progress(c->o->progress_ctx, &p);
+    c->o->study.progress(c->o->study.progress_ctx, &p);
 }
 
 /* Write OUTDIR/sweep.csv from the journal's rows, atomically. */
@@ -235,7 +236,7 @@ static jf_status write_sweep_csv(const sweep_ctx *c, const jf__catalogue *cat, c
     jf_status st = jf__atomic_open(&f, path, err);
     if (st != JF_OK)
         return st;
-    jf_csv_format fmt = c->o->format;
+    jf_csv_format fmt = c->o->study.format;
     if (!fmt.separator)
         fmt.separator = ',';
     if (!fmt.decimal)
@@ -267,11 +268,11 @@ jf_status jf_sweep_run(const jf_sweep_options *o, jf_sweep_report *report, jf_er
     jf_error_clear(err);
     if (report)
         memset(report, 0, sizeof *report);
-    if (!o || !o->scenario_file)
-        return sfail(err, JF_ERR_USAGE, "", "", "jf_sweep_run: no scenario file given");
-    if ((o->format.separator && o->format.separator != ',' && o->format.separator != ';') ||
-        (o->format.decimal && o->format.decimal != '.' && o->format.decimal != ',') ||
-        (o->format.decimal == ',' && o->format.separator != ';'))
+    if (!o || !o->study.scenario_file)
+        return sfail(err, JF_ERR_USAGE, "", "", "jf_sweep_run: no scenario file (or name for the text) given");
+    if ((o->study.format.separator && o->study.format.separator != ',' && o->study.format.separator != ';') ||
+        (o->study.format.decimal && o->study.format.decimal != '.' && o->study.format.decimal != ',') ||
+        (o->study.format.decimal == ',' && o->study.format.separator != ';'))
         return sfail(err, JF_ERR_USAGE, "", "", "CSV format: separator ',' or ';', decimal '.' or ',' (',' needs ';')");
 
     char *text = NULL;
@@ -286,23 +287,31 @@ jf_status jf_sweep_run(const jf_sweep_options *o, jf_sweep_report *report, jf_er
     memset(&journal, 0, sizeof journal);
     size_t n_points = 0;
 
-    jf_status st = jf__scenario_read(o->scenario_file, &text, &len, err);
-    if (st != JF_OK)
+    jf_status st = JF_OK;
+    if (o->study.scenario_text) { /* a copy, so that `text` is always ours to free */
+        len = o->study.scenario_len;
+        text = malloc(len + 1);
+        if (!text)
+            return sfail(err, JF_ERR_NOMEM, o->study.scenario_file, "", "out of memory");
+        memcpy(text, o->study.scenario_text, len);
+        text[len] = '\0';
+    } else if ((st = jf__scenario_read(o->study.scenario_file, &text, &len, err)) != JF_OK) {
         return st;
+    }
     char sha[JF_SHA256_HEX_SIZE];
     jf__sha256_buffer(text, len, sha);
-    st = jf_scenario_load_string(text, len, o->scenario_file, o->overrides, o->n_overrides, &sc, err);
+    st = jf_scenario_load_string(text, len, o->study.scenario_file, o->study.overrides, o->study.n_overrides, &sc, err);
     if (st != JF_OK)
         goto done;
     if (!sc->sweep.present) {
-        st = sfail(err, JF_ERR_MISSING, o->scenario_file, "sweep",
+        st = sfail(err, JF_ERR_MISSING, o->study.scenario_file, "sweep",
                    "the scenario has no sweep section: add one (INTERFACE.md `sweep`) or use 'jfsim run'");
         goto done;
     }
     const jf_sweep *sw = &sc->sweep;
     if ((st = jf__sweep_points(sw, &values, &n_points, err)) != JF_OK) {
         if (err)
-            snprintf(err->file, sizeof err->file, "%s", o->scenario_file);
+            snprintf(err->file, sizeof err->file, "%s", o->study.scenario_file);
         goto done;
     }
     if ((st = jf__model_alloc(sc, &model, err)) != JF_OK)
@@ -330,8 +339,8 @@ jf_status jf_sweep_run(const jf_sweep_options *o, jf_sweep_report *report, jf_er
         params[j] = sw->axes[j].path;
 
     char outdir[4096];
-    if (o->outdir)
-        snprintf(outdir, sizeof outdir, "%s", o->outdir);
+    if (o->study.outdir)
+        snprintf(outdir, sizeof outdir, "%s", o->study.outdir);
     else
         snprintf(outdir, sizeof outdir, "out/%s", sc->name);
     c.outdir = outdir;
@@ -353,16 +362,16 @@ jf_status jf_sweep_run(const jf_sweep_options *o, jf_sweep_report *report, jf_er
     memset(&job, 0, sizeof job);
     job.text = text;
     job.len = len;
-    job.name = o->scenario_file;
-    job.overrides = o->overrides;
-    job.n_overrides = o->n_overrides;
+    job.name = o->study.scenario_file;
+    job.overrides = o->study.overrides;
+    job.n_overrides = o->study.n_overrides;
     job.n_params = c.n_params;
     job.params = params;
     job.n_points = n_points;
     job.values = values;
     job.skip = journal.done;
-    job.run.threads = o->threads;
-    job.run.memory_budget = o->memory_budget;
+    job.run.threads = o->study.threads;
+    job.run.memory_budget = o->study.memory_budget;
     job.mode = o->parallel == JF_SWEEP_POINTS_IN_SEQUENCE ? JF__POINTS_SEQUENTIAL
                : o->parallel == JF_SWEEP_POINTS_AT_ONCE   ? JF__POINTS_PARALLEL
                                                           : JF__POINTS_AUTO;

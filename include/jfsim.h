@@ -454,21 +454,28 @@ typedef struct {
 /* Called from one thread at a time, at most a few times per second. */
 typedef void (*jf_points_progress_fn)(void *ctx, const jf_points_progress *progress);
 
+/* What every study of many points (a sweep, a sensitivity study) is given. */
 typedef struct {
     const char *scenario_file;     /* read once; its text is what every point re-validates */
+    const char *scenario_text;     /* or the scenario text itself (then scenario_file only names it) */
+    size_t scenario_len;
     const jf_override *overrides;  /* --set, -n, --seed: applied before each point's values */
     size_t n_overrides;
     const char *outdir;            /* NULL = out/<scenario name> */
     jf_csv_format format;          /* zero = ',' and '.' */
-    bool per_point;                /* also OUTDIR/points/<k>/{summary,annual}.csv, manifest.json */
-    bool resume;                   /* skip the points recorded in OUTDIR/sweep.journal */
     int threads;                   /* 0 = all cores */
     size_t memory_budget;          /* per point, as jf_run_options; 0 = 2 GiB */
-    jf_sweep_parallel parallel;
-    const char *command_line;      /* for the per-point manifests; may be NULL */
-    double start_time;             /* seconds since the epoch, for the manifests */
+    const char *command_line;      /* for manifest.json files; may be NULL */
+    double start_time;             /* seconds since the epoch, for manifest.json files */
     jf_points_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+} jf_study_options;
+
+typedef struct {
+    jf_study_options study;
+    bool per_point;                /* also OUTDIR/points/<k>/{summary,annual}.csv, manifest.json */
+    bool resume;                   /* skip the points recorded in OUTDIR/sweep.journal */
+    jf_sweep_parallel parallel;
 } jf_sweep_options;
 
 /* What a finished sweep did. */
@@ -502,19 +509,7 @@ jf_status jf_sweep_run(const jf_sweep_options *options, jf_sweep_report *report,
 /* ------------------------------------------------------------------------ */
 
 typedef struct {
-    const char *scenario_file;     /* read once; its text is what every point re-validates */
-    const char *scenario_text;     /* or the scenario text itself (then scenario_file only names it) */
-    size_t scenario_len;
-    const jf_override *overrides;  /* --set, -n, --seed: applied before each point's values */
-    size_t n_overrides;
-    const char *outdir;            /* NULL = out/<scenario name> */
-    jf_csv_format format;          /* zero = ',' and '.' */
-    int threads;                   /* 0 = all cores */
-    size_t memory_budget;          /* per point, as jf_run_options; 0 = 2 GiB */
-    const char *command_line;      /* for manifest.json; may be NULL */
-    double start_time;             /* seconds since the epoch, for manifest.json */
-    jf_points_progress_fn progress;  /* may be NULL */
-    void *progress_ctx;
+    jf_study_options study;
 } jf_sens_options;
 
 /* One row of sensitivity.csv.  `value`, `ci_low`, `ci_high` are NaN when

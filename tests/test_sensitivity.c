@@ -55,11 +55,11 @@ static jf_sens_results *run_study(const char *file, const char *sub, const jf_ov
     snprintf(outdir, sizeof outdir, "%s/%s", tmpdir, sub);
     jf_sens_options so;
     memset(&so, 0, sizeof so);
-    so.scenario_file = path;
-    so.overrides = ov;
-    so.n_overrides = n_ov;
-    so.outdir = outdir;
-    so.threads = threads;
+    so.study.scenario_file = path;
+    so.study.overrides = ov;
+    so.study.n_overrides = n_ov;
+    so.study.outdir = outdir;
+    so.study.threads = threads;
     jf_sens_results *res = NULL;
     jf_error err;
     jf_status st = jf_sensitivity_run(&so, &res, &err);
@@ -385,10 +385,10 @@ static jf_status study_error(const char *text, jf_error *err, const char *outdir
 {
     jf_sens_options so;
     memset(&so, 0, sizeof so);
-    so.scenario_file = "inline.yaml";
-    so.scenario_text = text;
-    so.scenario_len = strlen(text);
-    so.outdir = outdir;
+    so.study.scenario_file = "inline.yaml";
+    so.study.scenario_text = text;
+    so.study.scenario_len = strlen(text);
+    so.study.outdir = outdir;
     jf_sens_results *res = (jf_sens_results *)&so; /* must be reset to NULL on failure */
     jf_status st = jf_sensitivity_run(&so, &res, err);
     assert_null(res);

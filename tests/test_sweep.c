@@ -81,11 +81,11 @@ static jf_sweep_options base_options(const char *file, const char *outdir, const
 {
     jf_sweep_options o;
     memset(&o, 0, sizeof o);
-    o.scenario_file = file;
-    o.outdir = outdir;
-    o.overrides = ov;
-    o.n_overrides = n_ov;
-    o.threads = 2;
+    o.study.scenario_file = file;
+    o.study.outdir = outdir;
+    o.study.overrides = ov;
+    o.study.n_overrides = n_ov;
+    o.study.threads = 2;
     return o;
 }
 
@@ -220,7 +220,7 @@ static void test_threads_and_modes(void **state)
             char out[512], path[600];
             snprintf(out, sizeof out, "%s/lhs_%d_%d", tmp_root, t, m);
             jf_sweep_options o = base_options(file, out, base, 1);
-            o.threads = threads[t];
+            o.study.threads = threads[t];
             o.parallel = modes[m];
             jf_error err;
             assert_int_equal(jf_sweep_run(&o, NULL, &err), JF_OK);
@@ -361,14 +361,14 @@ static void test_changed_refused(void **state)
     o.resume = true;
     /* Another seed: the overrides differ. */
     jf_override seeded[2] = {{"paths", "200"}, {"seed", "5"}};
-    o.overrides = seeded;
-    o.n_overrides = 2;
+    o.study.overrides = seeded;
+    o.study.n_overrides = 2;
     assert_int_equal(jf_sweep_run(&o, NULL, &err), JF_ERR_USAGE);
     assert_non_null(strstr(err.message, "the scenario changed since the interrupted sweep"));
     assert_non_null(strstr(err.message, "without --resume"));
     assert_true(jf_status_is_input_error(err.status));
-    o.overrides = base;
-    o.n_overrides = 1;
+    o.study.overrides = base;
+    o.study.n_overrides = 1;
     /* --per-point changes the outputs: refused too. */
     o.per_point = true;
     assert_int_equal(jf_sweep_run(&o, NULL, &err), JF_ERR_USAGE);
@@ -402,6 +402,36 @@ static void test_no_sweep(void **state)
     assert_int_not_equal(stat(out, &sb), 0);
 }
 
+/* A scenario given as text (jf_study_options.scenario_text) sweeps exactly
+ * like the same scenario read from its file. */
+static void test_text_equals_file(void **state)
+{
+    (void)state;
+    char file[512], out_file[512], out_text[512], path[600];
+    make_scenario("from_text", grid_tail, file, sizeof file);
+    snprintf(out_file, sizeof out_file, "%s/text_vs_file_a", tmp_root);
+    snprintf(out_text, sizeof out_text, "%s/text_vs_file_b", tmp_root);
+    jf_error err;
+    jf_sweep_options o = base_options(file, out_file, NULL, 0);
+    assert_int_equal(jf_sweep_run(&o, NULL, &err), JF_OK);
+    size_t len;
+    char *text = slurp(file, &len);
+    o = base_options(file, out_text, NULL, 0);
+    o.study.scenario_text = text;
+    o.study.scenario_len = len;
+    assert_int_equal(jf_sweep_run(&o, NULL, &err), JF_OK);
+    free(text);
+    size_t la, lb;
+    snprintf(path, sizeof path, "%s/sweep.csv", out_file);
+    char *a = slurp(path, &la);
+    snprintf(path, sizeof path, "%s/sweep.csv", out_text);
+    char *b = slurp(path, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    free(a);
+    free(b);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -423,7 +453,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_point_equals_run), cmocka_unit_test(test_threads_and_modes),
         cmocka_unit_test(test_resume),           cmocka_unit_test(test_changed_refused),
-        cmocka_unit_test(test_no_sweep),
+        cmocka_unit_test(test_no_sweep),         cmocka_unit_test(test_text_equals_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
