@@ -23,6 +23,7 @@
 
 #include "results.h"
 #include "sha256.h"
+#include "test_files.h"
 
 /* ------------------------------------------------------------------------ */
 /* Fixtures                                                                  */
@@ -203,40 +204,12 @@ static const char *const summary_semicolon =
 /* Files and folders                                                         */
 /* ------------------------------------------------------------------------ */
 
-static char *read_file(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap + 1);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
-        }
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    return buf;
-}
-
 static void write_text(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "wb");
     assert_non_null(fp);
     fputs(text, fp);
     assert_int_equal(fclose(fp), 0);
-}
-
-static void make_tempdir(char *buf, size_t size)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(buf, size, "%s/jf_test_output_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(buf));
 }
 
 /* rm -r for the small trees these tests make. */
@@ -283,7 +256,7 @@ static char *read_in(const char *dir, const char *name)
 {
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    return read_file(path);
+    return jf_test_read_file(path, NULL);
 }
 
 static bool exists_in(const char *dir, const char *name)
@@ -551,7 +524,7 @@ static void test_sha256(void **state)
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
     char dir[4096];
-    make_tempdir(dir, sizeof dir);
+    assert_true(jf_test_tempdir(dir, sizeof dir, "jf_test_output"));
     char path[4200];
     snprintf(path, sizeof path, "%s/msg", dir);
     write_text(path, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
@@ -571,7 +544,7 @@ static void test_csv_files_default_format(void **state)
     jf_results *res = hand_results();
     jf_scenario *sc = small_scenario();
     char dir[4096], out[4200];
-    make_tempdir(dir, sizeof dir);
+    assert_true(jf_test_tempdir(dir, sizeof dir, "jf_test_output"));
     snprintf(out, sizeof out, "%s/a/b/c", dir); /* parents are created */
     jf_error err;
     jf_status st = jf_write_outputs(res, sc, out, NULL, NULL, &err);
@@ -606,7 +579,7 @@ static void test_csv_files_semicolon_decimal_comma(void **state)
     jf_results *res = hand_results();
     jf_scenario *sc = small_scenario();
     char dir[4096];
-    make_tempdir(dir, sizeof dir);
+    assert_true(jf_test_tempdir(dir, sizeof dir, "jf_test_output"));
     jf_csv_format fmt = {';', ','};
     jf_error err;
     assert_int_equal(jf_write_outputs(res, sc, dir, &fmt, NULL, &err), JF_OK);
@@ -639,7 +612,7 @@ static void test_bad_format_is_usage_error(void **state)
     jf_results *res = hand_results();
     jf_scenario *sc = small_scenario();
     char dir[4096], out[4200];
-    make_tempdir(dir, sizeof dir);
+    assert_true(jf_test_tempdir(dir, sizeof dir, "jf_test_output"));
     snprintf(out, sizeof out, "%s/never", dir);
     jf_error err;
     const jf_csv_format bad[3] = {{',', ','}, {'\t', '.'}, {';', ';'}};
@@ -663,7 +636,7 @@ static void test_atomic_failures(void **state)
     jf_results *res = hand_results();
     jf_scenario *sc = small_scenario();
     char dir[4096], path[4400];
-    make_tempdir(dir, sizeof dir);
+    assert_true(jf_test_tempdir(dir, sizeof dir, "jf_test_output"));
     jf_error err;
 
     /* 1. outdir is a regular file. */
@@ -671,7 +644,7 @@ static void test_atomic_failures(void **state)
     write_text(path, "keep me");
     assert_int_equal(jf_write_outputs(res, sc, path, NULL, NULL, &err), JF_ERR_IO);
     assert_int_equal(err.status, JF_ERR_IO);
-    char *kept = read_file(path);
+    char *kept = jf_test_read_file(path, NULL);
     assert_string_equal(kept, "keep me");
     free(kept);
 
@@ -713,7 +686,7 @@ static void test_manifest(void **state)
     jf_results *res = hand_results();
     jf_scenario *sc = small_scenario();
     char dir[4096], file[4200];
-    make_tempdir(dir, sizeof dir);
+    assert_true(jf_test_tempdir(dir, sizeof dir, "jf_test_output"));
     snprintf(file, sizeof file, "%s/scen \"x\".yaml", dir);
     write_text(file, "abc");
     /* As jf_override_parse makes them: `path` points into "PATH=VALUE". */

@@ -23,6 +23,7 @@
 
 #include "path_sim.h"
 #include "results.h"
+#include "test_files.h"
 
 /* ------------------------------------------------------------------------ */
 /* A small scenario builder                                                  */
@@ -243,37 +244,6 @@ static jf_scenario *stochastic_scenario(uint64_t paths)
 /* Files                                                                     */
 /* ------------------------------------------------------------------------ */
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    assert_non_null(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
-        }
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static void make_tempdir(char *buf, size_t size)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(buf, size, "%s/jf_test_run_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(buf));
-}
-
 static void remove_outputs(const char *dir)
 {
     static const char *const names[] = {"summary.csv", "annual.csv", "manifest.json"};
@@ -296,15 +266,15 @@ static void run_and_write(const jf_scenario *sc, int threads, size_t budget, cha
     if (st != JF_OK)
         fail_msg("jf_run: %s", err.message);
     char dir[4096];
-    make_tempdir(dir, sizeof dir);
+    assert_true(jf_test_tempdir(dir, sizeof dir, "jf_test_run"));
     st = jf_write_outputs(res, sc, dir, NULL, NULL, &err);
     if (st != JF_OK)
         fail_msg("jf_write_outputs: %s", err.message);
     char path[4200];
     snprintf(path, sizeof path, "%s/summary.csv", dir);
-    *summary = read_file(path, NULL);
+    *summary = jf_test_read_file(path, NULL);
     snprintf(path, sizeof path, "%s/annual.csv", dir);
-    *annual = read_file(path, NULL);
+    *annual = jf_test_read_file(path, NULL);
     assert_non_null(*summary);
     assert_non_null(*annual);
     remove_outputs(dir);

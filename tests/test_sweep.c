@@ -23,25 +23,9 @@
 
 #include "csv.h"
 #include "rng.h"
+#include "test_files.h"
 
 static char tmp_root[256];
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    size_t got = fread(buf, 1, (size_t)n, fp);
-    fclose(fp);
-    buf[got] = '\0';
-    if (len)
-        *len = got;
-    return buf;
-}
 
 static void spit(const char *path, const char *text, size_t len)
 {
@@ -57,7 +41,7 @@ static void make_scenario(const char *name, const char *tail, char *path, size_t
     char src[1024];
     snprintf(src, sizeof src, "%s/quick.yaml", JF_SCENARIOS);
     size_t len = 0;
-    char *text = slurp(src, &len);
+    char *text = jf_test_read_file(src, &len);
     assert_non_null(text);
     size_t tl = strlen(tail);
     text = realloc(text, len + tl + 1);
@@ -138,7 +122,7 @@ static void test_point_equals_run(void **state)
 
     char path[1024];
     snprintf(path, sizeof path, "%s/sweep.csv", out);
-    char *sweep = slurp(path, NULL);
+    char *sweep = jf_test_read_file(path, NULL);
     assert_non_null(sweep);
     int col = column_of(sweep, "fund.us_npv.mean");
     assert_true(col > 2);
@@ -165,7 +149,7 @@ static void test_point_equals_run(void **state)
         char a[1200], b[1200];
         snprintf(a, sizeof a, "%s/summary.csv", direct);
         snprintf(b, sizeof b, "%s/points/%d/summary.csv", out, k);
-        char *ta = slurp(a, NULL), *tb = slurp(b, NULL);
+        char *ta = jf_test_read_file(a, NULL), *tb = jf_test_read_file(b, NULL);
         assert_non_null(ta);
         assert_non_null(tb);
         assert_string_equal(ta, tb);
@@ -173,8 +157,8 @@ static void test_point_equals_run(void **state)
         snprintf(a, sizeof a, "%s/annual.csv", direct);
         free(ta);
         free(tb);
-        ta = slurp(a, NULL);
-        tb = slurp(b, NULL);
+        ta = jf_test_read_file(a, NULL);
+        tb = jf_test_read_file(b, NULL);
         assert_string_equal(ta, tb);
         free(ta);
         free(tb);
@@ -196,7 +180,7 @@ static void test_point_equals_run(void **state)
     }
     /* The per-point manifest lists the point's overrides after the base ones. */
     snprintf(path, sizeof path, "%s/points/3/manifest.json", out);
-    char *man = slurp(path, NULL);
+    char *man = jf_test_read_file(path, NULL);
     assert_non_null(man);
     assert_non_null(strstr(man, "regime.p_end"));
     assert_non_null(strstr(man, "schemes.fund.contribution_share"));
@@ -225,7 +209,7 @@ static void test_threads_and_modes(void **state)
             jf_error err;
             assert_int_equal(jf_sweep_run(&o, NULL, &err), JF_OK);
             snprintf(path, sizeof path, "%s/sweep.csv", out);
-            char *text = slurp(path, NULL);
+            char *text = jf_test_read_file(path, NULL);
             assert_non_null(text);
             if (!first)
                 first = text;
@@ -278,9 +262,9 @@ static void test_resume(void **state)
     jf_error err;
     assert_int_equal(jf_sweep_run(&o, &rep, &err), JF_OK);
     assert_int_equal(rep.points_resumed, 0);
-    char *full = slurp(path, NULL);
+    char *full = jf_test_read_file(path, NULL);
     size_t jlen = 0;
-    char *journal = slurp(jpath, &jlen);
+    char *journal = jf_test_read_file(jpath, &jlen);
     assert_non_null(full);
     assert_non_null(journal);
 
@@ -295,20 +279,20 @@ static void test_resume(void **state)
     o.resume = true;
     assert_int_equal(jf_sweep_run(&o, &rep, &err), JF_OK);
     assert_int_equal(rep.points_resumed, 2);
-    char *again = slurp(path, NULL);
+    char *again = jf_test_read_file(path, NULL);
     assert_string_equal(full, again);
     free(again);
 
     /* A resumed finished sweep runs nothing and rewrites the same file. */
     assert_int_equal(jf_sweep_run(&o, &rep, &err), JF_OK);
     assert_int_equal(rep.points_resumed, 6);
-    again = slurp(path, NULL);
+    again = jf_test_read_file(path, NULL);
     assert_string_equal(full, again);
     free(again);
 
     /* Edit the first stat of the first point's line (keep the check valid):
      * sweep.csv is written from the journal, so the edit shows. */
-    char *j2 = slurp(jpath, &jlen);
+    char *j2 = jf_test_read_file(jpath, &jlen);
     char *line = strchr(j2, '\n') + 1;
     char *nl = strchr(line, '\n');
     *nl = '\0';
@@ -325,7 +309,7 @@ static void test_resume(void **state)
     fprintf(fp, "%.*s%s%s", (int)(line - j2), j2, edited, nl);
     fclose(fp);
     assert_int_equal(jf_sweep_run(&o, &rep, &err), JF_OK);
-    again = slurp(path, NULL);
+    again = jf_test_read_file(path, NULL);
     assert_non_null(strstr(again, ",1099511627776,"));
     free(again);
 
@@ -339,7 +323,7 @@ static void test_resume(void **state)
     spit(jpath, j2, jlen);
     assert_int_equal(jf_sweep_run(&o, &rep, &err), JF_OK);
     assert_int_equal(rep.points_resumed, 5);
-    again = slurp(path, NULL);
+    again = jf_test_read_file(path, NULL);
     assert_string_equal(full, again);
     free(again);
     free(j2);
@@ -414,18 +398,19 @@ static void test_text_equals_file(void **state)
     jf_error err;
     jf_sweep_options o = base_options(file, out_file, NULL, 0);
     assert_int_equal(jf_sweep_run(&o, NULL, &err), JF_OK);
-    size_t len;
-    char *text = slurp(file, &len);
+    size_t len = 0;
+    char *text = jf_test_read_file(file, &len);
+    assert_non_null(text);
     o = base_options(file, out_text, NULL, 0);
     o.study.scenario_text = text;
     o.study.scenario_len = len;
     assert_int_equal(jf_sweep_run(&o, NULL, &err), JF_OK);
     free(text);
-    size_t la, lb;
+    size_t la = 0, lb = 0;
     snprintf(path, sizeof path, "%s/sweep.csv", out_file);
-    char *a = slurp(path, &la);
+    char *a = jf_test_read_file(path, &la);
     snprintf(path, sizeof path, "%s/sweep.csv", out_text);
-    char *b = slurp(path, &lb);
+    char *b = jf_test_read_file(path, &lb);
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
     free(a);
