@@ -2,20 +2,29 @@
  * stats.c — statistics of MODEL.md §7 from exact samples, and mergeable
  * moment accumulators (see stats.h for the definitions and the censoring rule).
  *
- * From samples: the array is sorted ascending (INFINITY, the censored
- * marker, sorts last) by jf__sort_f64 (fast_sort.c: a bucket sort on the
- * doubles' order-preserving bit keys) or by gsl_sort when no scratch is
- * given.  Then
- *   mean  Σx/n with Neumaier's compensated sum, or x[0] itself when every
- *         value is equal (so a deterministic scenario reports its figure
+ * From samples, in linear passes over the array in its given order (the
+ * caller fills rows in path order, whatever the threads did):
+ *   n     the values that count (finite ones when censored: INFINITY, the
+ *         censored marker, and anything ordered above it is left out);
+ *   mean  Σx/n with Neumaier's compensated sum, or the value itself when
+ *         min == max (so a deterministic scenario reports its figure
  *         unchanged and a share of k paths in n is the correctly rounded k/n);
  *   M2    by the corrected two-pass formula Σ(x-m)² - (Σ(x-m))²/n
- *         (Chan, Golub & LeVeque, "Algorithms for computing the sample variance");
+ *         (Chan, Golub & LeVeque, "Algorithms for computing the sample variance"),
+ *         both sums taken in blocks whose totals are added with compensation;
  *   sd    sqrt(M2/(n-1)) for n >= 2;  se = sd/sqrt(n);
+ *   min, max  compared as order keys (fast_sort.h), so -0 is below +0 just
+ *         as in the sorted array;
  *   pct   PERCENTILE.INC with h = (n-1)·k/100 split into integer and
- *         fractional parts in integer arithmetic.
- * Because every figure is read off the sorted array, the result depends only
- * on the values, not on the order they were produced in.
+ *         fractional parts in integer arithmetic.  Only x_(j) and x_(j+1) of
+ *         the five levels are needed, at most ten order statistics, so
+ *         instead of sorting the row jf__select_f64 (select.c) puts just
+ *         those in their sorted places (O(n) expected instead of a sort of
+ *         the whole row); they are bit for bit the sorted array's, so the
+ *         percentiles are exactly those of a sort.
+ * Mean and sd depend on the summation order, which is the array's (so on
+ * the path order, not on the threads); n, min, max and the percentiles only
+ * on the multiset of values.
  *
  * Accumulators: the compensated sum, Welford's one-value update of M2, and
  * Chan et al.'s merge  n = na + nb, δ = mb - ma, M2 = M2a + M2b + δ²·na·nb/n
@@ -28,6 +37,7 @@
 #include <gsl/gsl_sort.h>
 
 #include "fast_sort.h"
+#include "select.h"
 #include "stats.h"
 
 const unsigned jf__pct_levels[JF_N_PCT] = {5, 25, 50, 75, 95};
@@ -181,52 +191,156 @@ void jf__sort_doubles(double *x, size_t n, double *tmp)
     jf__sort_f64(x, n, tmp);
 }
 
+/* The ranks jf__percentile_sorted reads for the five levels, ascending and
+ * distinct, into r (room for 2·JF_N_PCT); returns their count. */
+static size_t pct_ranks(size_t n, size_t *r)
+{
+    size_t m = 0;
+    for (int k = 0; k < JF_N_PCT; k++) {
+        uint64_t num = (uint64_t)(n - 1) * jf__pct_levels[k];
+        size_t j = (size_t)(num / 100);
+        if (m == 0 || r[m - 1] < j)
+            r[m++] = j;
+        if (num % 100 != 0 && j + 1 < n && r[m - 1] < j + 1)
+            r[m++] = j + 1;
+    }
+    return m;
+}
+
+/* The order key of fast_sort.c (negative: all bits flipped; otherwise: sign
+ * bit set), which compares as unsigned like the total order; and back. */
+static inline uint64_t order_key(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return u ^ ((0 - (u >> 63)) | ((uint64_t)1 << 63));
+}
+
+/* v when keep, else +0.0, by masking the bits: compilers turn the
+ * conditional expression into a branch, mispredicted on censored rows. */
+static inline double masked(double v, bool keep)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    u &= 0 - (uint64_t)keep;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+static inline double key_value(uint64_t k)
+{
+    uint64_t u = k ^ (((k >> 63) - 1) | ((uint64_t)1 << 63));
+    double v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+/* What pass 1 collects over the values that count. */
+typedef struct {
+    size_t n;
+    double sum, sum_err;     /* Neumaier */
+    uint64_t key_lo, key_hi; /* order keys of min and max */
+    bool any_finite;
+} row_scan;
+
+/* Pass 1, in array order: count, compensated sum, min and max (by key, so
+ * -0 is below +0 as in the sorted array) of the values that count.  No
+ * unpredictable branch on censored rows: a censored value adds +0.0 to the
+ * sum, which changes no bit of it (it never is -0), and enters min and max
+ * as a key that changes neither. */
+static inline row_scan scan_row(const double *x, size_t n, bool censored)
+{
+    const uint64_t key_inf = order_key(INFINITY);
+    row_scan r = {0, 0.0, 0.0, UINT64_MAX, 0, false};
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        uint64_t k = order_key(v);
+        bool keep = !censored || k < key_inf;
+        r.n += keep;
+        r.any_finite |= keep & (isfinite(v) != 0);
+        sum_add(&r.sum, &r.sum_err, masked(v, keep));
+        uint64_t k_lo = k | ((uint64_t)keep - 1), k_hi = k & (0 - (uint64_t)keep);
+        r.key_lo = k_lo < r.key_lo ? k_lo : r.key_lo;
+        r.key_hi = k_hi > r.key_hi ? k_hi : r.key_hi;
+    }
+    return r;
+}
+
+#define JF__DEV_BLOCK 256u
+#define JF__DEV_LANES 4u
+
+/* Σd and Σd² of d = x - m over the values that count (those ordered below
+ * INFINITY when censored), in array order: plain sums in four lanes within
+ * blocks of JF__DEV_BLOCK values, the block sums added with compensation, so
+ * the rounding error is that of a block instead of growing with n (a plain
+ * running sum of 100,000 squares of {0,1,2} - m is off by ~1e-12). */
+static inline void deviation_sums(const double *x, size_t n, bool censored, double m,
+                                  double *s1, double *s2)
+{
+    const uint64_t key_inf = order_key(INFINITY);
+    double t1 = 0.0, c1 = 0.0, t2 = 0.0, c2 = 0.0;
+    for (size_t b = 0; b < n; b += JF__DEV_BLOCK) {
+        size_t e = n - b < JF__DEV_BLOCK ? n : b + JF__DEV_BLOCK, i = b;
+        double a1[JF__DEV_LANES] = {0.0}, a2[JF__DEV_LANES] = {0.0};
+        for (; i + JF__DEV_LANES <= e; i += JF__DEV_LANES)
+            for (size_t l = 0; l < JF__DEV_LANES; l++) {
+                double v = x[i + l];
+                double d = masked(v - m, !censored || order_key(v) < key_inf);
+                a1[l] += d;
+                a2[l] += d * d;
+            }
+        for (; i < e; i++) {
+            double v = x[i];
+            double d = masked(v - m, !censored || order_key(v) < key_inf);
+            a1[0] += d;
+            a2[0] += d * d;
+        }
+        sum_add(&t1, &c1, (a1[0] + a1[1]) + (a1[2] + a1[3]));
+        sum_add(&t2, &c2, (a2[0] + a2[1]) + (a2[2] + a2[3]));
+    }
+    *s1 = t1 + c1;
+    *s2 = t2 + c2;
+}
+
 void jf__stats_compute(double *x, size_t n, bool censored, double *tmp, jf_stats *out)
 {
     stats_clear(out);
     if (n == 0)
         return;
-    jf__sort_doubles(x, n, tmp);
 
-    size_t nf = n;
-    if (censored)
-        while (nf > 0 && !isfinite(x[nf - 1]))
-            nf--;
+    /* Both passes specialised for censored or not: the common case carries
+     * no masking. */
+    row_scan sc = censored ? scan_row(x, n, true) : scan_row(x, n, false);
+    /* As the sorted array did: with nothing finite every value is censored. */
+    size_t nf = censored && !sc.any_finite ? 0 : sc.n;
     out->n = nf;
+    if (nf > 0) {
+        double lo = key_value(sc.key_lo), hi = key_value(sc.key_hi);
+        double m = lo == hi ? lo : (sc.sum + sc.sum_err) / (double)nf;
+        double s1, s2;
+        if (censored)
+            deviation_sums(x, n, true, m, &s1, &s2);
+        else
+            deviation_sums(x, n, false, m, &s1, &s2);
+        double dn = (double)nf;
+        out->mean = m;
+        out->has_mean = true;
+        out->min = lo;
+        out->max = hi;
+        out->has_minmax = true;
+        if (nf >= 2) {
+            double m2 = s2 - s1 * s1 / dn;
+            if (m2 < 0.0)
+                m2 = 0.0;
+            out->sd = sqrt(m2 / (dn - 1.0));
+            out->se = out->sd / sqrt(dn);
+            out->has_sd = true;
+        }
+    }
 
+    /* The order statistics the percentiles read, each in its sorted place. */
+    size_t ranks[2 * JF_N_PCT];
+    jf__select_f64(x, n, ranks, pct_ranks(n, ranks), tmp);
     for (int k = 0; k < JF_N_PCT; k++)
         out->has_pct[k] = jf__percentile_sorted(x, n, jf__pct_levels[k], &out->pct[k]);
-
-    if (nf == 0)
-        return;
-
-    double m;
-    if (x[0] == x[nf - 1]) {
-        m = x[0];
-    } else {
-        double s = 0.0, c = 0.0;
-        for (size_t i = 0; i < nf; i++)
-            sum_add(&s, &c, x[i]);
-        m = (s + c) / (double)nf;
-    }
-    double s1 = 0.0, s2 = 0.0;
-    for (size_t i = 0; i < nf; i++) {
-        double d = x[i] - m;
-        s1 += d;
-        s2 += d * d;
-    }
-    double dn = (double)nf;
-    out->mean = m;
-    out->has_mean = true;
-    out->min = x[0];
-    out->max = x[nf - 1];
-    out->has_minmax = true;
-    if (nf >= 2) {
-        double m2 = s2 - s1 * s1 / dn;
-        if (m2 < 0.0)
-            m2 = 0.0;
-        out->sd = sqrt(m2 / (dn - 1.0));
-        out->se = out->sd / sqrt(dn);
-        out->has_sd = true;
-    }
 }

@@ -2,10 +2,13 @@
  * stats.h — statistics of MODEL.md §7 (internal).
  *
  * Two ways to the same jf_stats record:
- *   - from exact samples (every path's value): jf__stats_compute sorts the
- *     samples and reads n, mean, sd, se, min, max and the five percentiles
- *     off the sorted array, so the result depends only on the multiset of
- *     values, never on the order in which threads produced them;
+ *   - from exact samples (every path's value): jf__stats_compute reads n,
+ *     mean, sd, se, min and max in linear passes over the array as given and
+ *     the five percentiles off the few order statistics they need (put in
+ *     place by selection, not a sort).  n, min, max and the percentiles
+ *     depend only on the multiset of values; mean and sd (summation order)
+ *     on the array's order too, which the caller makes the path order,
+ *     never the order in which threads produced them;
  *   - from a mergeable moments accumulator (n, compensated sum, M2, min,
  *     max): per-block accumulators are merged in a fixed order (M2 by Chan,
  *     Golub & LeVeque 1979), which is how the annual series are summarised
@@ -82,8 +85,10 @@ void jf__moments_merge(jf__moments *dst, const jf__moments *src);
 void jf__moments_stats(const jf__moments *acc, jf_stats *out);
 
 /* PERCENTILE.INC of the sorted array x[0..n) at `pct` percent (0..100).
- * Returns false (and leaves *out alone) when n == 0 or when the interpolation
- * gives nonzero weight to a non-finite order statistic.  This function can't fail. */
+ * Only x[j] and x[j+1] (h = (n-1)·pct/100 = j + f) are read, so an array in
+ * which just those two are in their sorted places will do.  Returns false
+ * (and leaves *out alone) when n == 0 or when the interpolation gives nonzero
+ * weight to a non-finite order statistic.  This function can't fail. */
 bool jf__percentile_sorted(const double *x, size_t n, unsigned pct, double *out);
 
 /* Sort x[0..n) ascending (INFINITY last, -0 before +0; no NaN expected).
@@ -92,10 +97,13 @@ bool jf__percentile_sorted(const double *x, size_t n, unsigned pct, double *out)
  * give the same array.  This function can't fail. */
 void jf__sort_doubles(double *x, size_t n, double *tmp);
 
-/* Statistics of the samples x[0..n).  SORTS x IN PLACE (jf__sort_doubles with
- * scratch `tmp`, n doubles or NULL).  With `censored`, INFINITY marks a
- * censored path as described above; without it every value is expected to be
- * finite.  This function can't fail. */
+/* Statistics of the samples x[0..n).  PERMUTES x IN PLACE (jf__select_f64:
+ * afterwards x holds the same values in an unspecified order, in general not
+ * sorted); `tmp` is NULL or n doubles of scratch, used only by the selection's
+ * fallback sort.  With `censored`, INFINITY marks a censored path as
+ * described above; without it every value is expected to be finite.  The
+ * result is a function of the array's contents in their given order.  This
+ * function can't fail. */
 void jf__stats_compute(double *x, size_t n, bool censored, double *tmp, jf_stats *out);
 
 #endif /* JF_STATS_H */

@@ -1,6 +1,8 @@
 /*
  * test_stats.c — statistics of MODEL.md §7 (stats.c): hand data, censoring,
- * PERCENTILE.INC agreement with GSL, and the mergeable moments accumulator.
+ * PERCENTILE.INC agreement with GSL, the mergeable moments accumulator, and
+ * the selection behind the exact percentiles (select.c) against a full sort
+ * (qsort on the IEEE total order) over awkward inputs.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -16,6 +18,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "select.h"
 #include "stats.h"
 
 static void assert_close(double got, double want, double rel)
@@ -45,9 +48,14 @@ static void test_one_to_ten(void **state)
         assert_close(s.pct[q], want[q], 1e-15);
     }
     assert_true(s.min == 1.0 && s.max == 10.0);
-    /* Sorted in place, as documented. */
-    for (int i = 0; i < 10; i++)
-        assert_true(x[i] == (double)(i + 1));
+    /* Permuted in place, as documented: still the values 1..10, each once. */
+    int seen[11] = {0};
+    for (int i = 0; i < 10; i++) {
+        assert_true(x[i] >= 1.0 && x[i] <= 10.0 && x[i] == floor(x[i]));
+        seen[(int)x[i]]++;
+    }
+    for (int v = 1; v <= 10; v++)
+        assert_int_equal(seen[v], 1);
 }
 
 /* {2,4,4,4,5,5,7,9}: mean 5, Σ(x-5)² = 32, sd = sqrt(32/7). */
@@ -399,6 +407,338 @@ static void test_moments_empty(void **state)
     assert_true(s.has_mean && s.mean == 3.0 && !s.has_sd);
 }
 
+/* ---- Selection instead of a sort: brute-force reference ---------------- */
+
+/* Total order of the bit patterns: -INF < ... < -0 < +0 < ... < +INF. */
+static int cmp_total(const void *pa, const void *pb)
+{
+    int64_t a, b;
+    memcpy(&a, pa, sizeof a);
+    memcpy(&b, pb, sizeof b);
+    if (a < 0)
+        a = INT64_MIN - a - 1; /* negative doubles: larger magnitude sorts first */
+    if (b < 0)
+        b = INT64_MIN - b - 1;
+    return (a > b) - (a < b);
+}
+
+static bool same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* The statistics the old full sort gave: sort a copy with qsort, drop the
+ * censored tail, read PERCENTILE.INC off the sorted copy; mean and sd in long
+ * double (two passes) for the 1e-13 comparison.  `sorted` gets the copy. */
+static void ref_stats(const double *x, size_t n, bool censored, double *sorted, jf_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    memcpy(sorted, x, n * sizeof *x);
+    qsort(sorted, n, sizeof *sorted, cmp_total);
+    size_t nf = n;
+    if (censored)
+        while (nf > 0 && !isfinite(sorted[nf - 1]))
+            nf--;
+    out->n = nf;
+    for (int q = 0; q < JF_N_PCT; q++)
+        out->has_pct[q] = jf__percentile_sorted(sorted, n, jf__pct_levels[q], &out->pct[q]);
+    if (nf == 0)
+        return;
+    out->min = sorted[0];
+    out->max = sorted[nf - 1];
+    out->has_minmax = out->has_mean = true;
+    long double sum = 0.0L;
+    for (size_t i = 0; i < nf; i++)
+        sum += sorted[i];
+    long double m = sum / (long double)nf;
+    out->mean = out->min == out->max ? out->min : (double)m;
+    if (nf >= 2) {
+        long double ss = 0.0L;
+        for (size_t i = 0; i < nf; i++)
+            ss += ((long double)sorted[i] - m) * ((long double)sorted[i] - m);
+        out->sd = (double)sqrtl(ss / (long double)(nf - 1));
+        out->has_sd = true;
+    }
+}
+
+/* jf__stats_compute on a copy of x[0..n) against ref_stats: n, min, max and
+ * the percentiles bit for bit, mean and sd to 1e-13 relative (exactly for a
+ * constant row), and the array afterwards a permutation of the input. */
+static void check_stats(const double *x, size_t n, bool censored, bool use_tmp, const char *what)
+{
+    size_t sz = (n ? n : 1) * sizeof(double);
+    double *got = malloc(sz), *sorted = malloc(sz), *after = malloc(sz), *tmp = malloc(sz);
+    assert_true(got && sorted && after && tmp);
+    memcpy(got, x, n * sizeof *x);
+    jf_stats s, r;
+    jf__stats_compute(got, n, censored, use_tmp ? tmp : NULL, &s);
+    ref_stats(x, n, censored, sorted, &r);
+
+    if (s.n != r.n)
+        fail_msg("%s n=%zu: count %llu, want %llu", what, n, (unsigned long long)s.n,
+                 (unsigned long long)r.n);
+    for (int q = 0; q < JF_N_PCT; q++) {
+        if (s.has_pct[q] != r.has_pct[q])
+            fail_msg("%s n=%zu: p%02u %s, want %s", what, n, jf__pct_levels[q],
+                     s.has_pct[q] ? "present" : "missing", r.has_pct[q] ? "present" : "missing");
+        if (r.has_pct[q] && !same_bits(s.pct[q], r.pct[q]))
+            fail_msg("%s n=%zu: p%02u = %.17g, want %.17g", what, n, jf__pct_levels[q], s.pct[q],
+                     r.pct[q]);
+    }
+    assert_int_equal(s.has_minmax, r.has_minmax);
+    assert_int_equal(s.has_mean, r.has_mean);
+    assert_int_equal(s.has_sd, r.has_sd);
+    if (r.has_minmax) {
+        if (!same_bits(s.min, r.min) || !same_bits(s.max, r.max))
+            fail_msg("%s n=%zu: min/max %.17g/%.17g, want %.17g/%.17g", what, n, s.min, s.max,
+                     r.min, r.max);
+        if (r.min == r.max) {
+            assert_true(same_bits(s.mean, r.mean));
+            if (r.has_sd)
+                assert_true(s.sd == 0.0 && s.se == 0.0);
+        } else {
+            double scale = fmax(fabs(r.min), fabs(r.max));
+            if (!(fabs(s.mean - r.mean) <= 1e-13 * fmax(fabs(r.mean), 1e-3 * scale)))
+                fail_msg("%s n=%zu: mean %.17g, want %.17g", what, n, s.mean, r.mean);
+            if (r.has_sd && !(fabs(s.sd - r.sd) <= 1e-13 * r.sd))
+                fail_msg("%s n=%zu: sd %.17g, want %.17g", what, n, s.sd, r.sd);
+        }
+    }
+    /* x was permuted, nothing else. */
+    memcpy(after, got, n * sizeof *got);
+    qsort(after, n, sizeof *after, cmp_total);
+    assert_memory_equal(after, sorted, n * sizeof *after);
+    free(got);
+    free(sorted);
+    free(after);
+    free(tmp);
+}
+
+enum shape {
+    SHAPE_UNIFORM,
+    SHAPE_LOGNORMAL,
+    SHAPE_TIES,      /* values from {0, 1, 2} */
+    SHAPE_CONSTANT,
+    SHAPE_ZEROS,     /* -0 and +0 */
+    SHAPE_SIGNED,    /* ±0, ±1, ±2.5 */
+    SHAPE_SORTED,
+    SHAPE_REVERSE,
+    SHAPE_ORGAN,     /* 0, 1, ..., n/2, ..., 1, 0 */
+    SHAPE_ATOM,      /* 70% zeros, the rest lognormal */
+    SHAPE_COUNT
+};
+
+static const char *const shape_name[SHAPE_COUNT] = {
+    "uniform", "lognormal", "ties{0,1,2}", "constant", "±0", "signed", "sorted", "reverse",
+    "organ-pipe", "atom"};
+
+static void fill(double *x, size_t n, enum shape sh, gsl_rng *rng)
+{
+    static const double signed_vals[] = {-0.0, 0.0, -1.0, 1.0, -2.5, 2.5};
+    for (size_t i = 0; i < n; i++) {
+        switch (sh) {
+        case SHAPE_UNIFORM: x[i] = gsl_rng_uniform(rng) * 100.0 - 30.0; break;
+        case SHAPE_LOGNORMAL: x[i] = exp(4.0 * (gsl_rng_uniform(rng) - 0.5)) * 1e9; break;
+        case SHAPE_TIES: x[i] = (double)gsl_rng_uniform_int(rng, 3); break;
+        case SHAPE_CONSTANT: x[i] = 0.1; break;
+        case SHAPE_ZEROS: x[i] = gsl_rng_uniform_int(rng, 2) ? 0.0 : -0.0; break;
+        case SHAPE_SIGNED: x[i] = signed_vals[gsl_rng_uniform_int(rng, 6)]; break;
+        case SHAPE_SORTED: x[i] = (double)i * 0.5 - 7.0; break;
+        case SHAPE_REVERSE: x[i] = (double)(n - i) * 3.0; break;
+        case SHAPE_ORGAN: x[i] = (double)(i < n / 2 ? i : n - 1 - i); break;
+        case SHAPE_ATOM:
+            x[i] = gsl_rng_uniform(rng) < 0.7 ? 0.0 : exp(gsl_rng_uniform(rng) * 3.0);
+            break;
+        case SHAPE_COUNT: break;
+        }
+    }
+}
+
+/* Replace a share of the values, chosen at random, by INFINITY (censored). */
+static void censor(double *x, size_t n, double share, gsl_rng *rng)
+{
+    for (size_t i = 0; i < n; i++)
+        if (gsl_rng_uniform(rng) < share)
+            x[i] = INFINITY;
+}
+
+/* Every shape at sizes 1..64 and then growing by ~1/8 up to 2000, with and
+ * without scratch. */
+static void test_select_stats_matches_sort(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(rng);
+    gsl_rng_set(rng, 2024);
+    double *x = malloc(2000 * sizeof *x);
+    assert_non_null(x);
+    for (int sh = 0; sh < SHAPE_COUNT; sh++)
+        for (size_t n = 1; n <= 2000; n += (n < 64 ? 1 : n / 8)) {
+            fill(x, n, (enum shape)sh, rng);
+            check_stats(x, n, false, n % 2 == 0, shape_name[sh]);
+        }
+    free(x);
+    gsl_rng_free(rng);
+}
+
+/* Censored rows: INFINITY at shares from none to all, on several shapes.  The
+ * share 0.95 puts the 95th percentile right at the edge of the censored block. */
+static void test_select_stats_censored(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(rng);
+    gsl_rng_set(rng, 77);
+    const double shares[] = {0.0, 0.01, 0.05, 0.3, 0.5, 0.75, 0.94, 0.95, 0.96, 0.99, 1.0};
+    const enum shape shapes[] = {SHAPE_UNIFORM, SHAPE_TIES, SHAPE_SORTED, SHAPE_ATOM};
+    double *x = malloc(2000 * sizeof *x);
+    assert_non_null(x);
+    for (size_t a = 0; a < sizeof shares / sizeof shares[0]; a++)
+        for (size_t b = 0; b < sizeof shapes / sizeof shapes[0]; b++)
+            for (size_t n = 1; n <= 2000; n += (n < 40 ? 1 : n / 4)) {
+                fill(x, n, shapes[b], rng);
+                censor(x, n, shares[a], rng);
+                check_stats(x, n, true, n % 2 == 1, shape_name[shapes[b]]);
+            }
+    /* Exactly the last k of 101 censored, sorted and reversed: with n = 101 the
+     * levels sit exactly on x[5], x[25], x[50], x[75], x[95] (no interpolation). */
+    for (size_t k = 0; k <= 101; k++) {
+        double y[101];
+        for (size_t i = 0; i < 101; i++)
+            y[i] = i + k >= 101 ? INFINITY : (double)i;
+        check_stats(y, 101, true, false, "censored tail");
+        for (size_t i = 0; i < 50; i++) {
+            double t = y[i];
+            y[i] = y[100 - i];
+            y[100 - i] = t;
+        }
+        check_stats(y, 101, true, true, "censored head");
+    }
+    free(x);
+    gsl_rng_free(rng);
+}
+
+/* Not expected from the model, but kept as the full sort had it: in a
+ * censored row -INFINITY counts as reached (it sorts first, the censored
+ * tail is what is stripped), except that a row without one finite value has
+ * n = 0, because the sorted array's whole tail was then non-finite. */
+static void test_censored_negative_infinity(void **state)
+{
+    (void)state;
+    double a[3] = {INFINITY, -INFINITY, INFINITY};
+    jf_stats s;
+    jf__stats_compute(a, 3, true, NULL, &s);
+    assert_int_equal(s.n, 0);
+    assert_false(s.has_mean || s.has_minmax || s.has_sd);
+
+    double b[4] = {INFINITY, -INFINITY, 2.0, INFINITY};
+    jf__stats_compute(b, 4, true, NULL, &s);
+    assert_int_equal(s.n, 2);
+    assert_true(s.has_minmax && s.min == -INFINITY && s.max == 2.0);
+    /* Sorted: -INF, 2, INF, INF; p25 h = 0.75 weighs x[0] = -INF -> missing;
+     * p50 h = 1.5 weighs x[2] (censored) -> missing. */
+    assert_false(s.has_pct[1] || s.has_pct[2]);
+}
+
+/* 100,000 values of every shape, and a censored uniform row. */
+static void test_select_stats_large(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(rng);
+    gsl_rng_set(rng, 31337);
+    double *x = malloc(N * sizeof *x);
+    assert_non_null(x);
+    for (int sh = 0; sh < SHAPE_COUNT; sh++) {
+        fill(x, N, (enum shape)sh, rng);
+        check_stats(x, N, false, sh % 2 == 0, shape_name[sh]);
+    }
+    fill(x, N, SHAPE_UNIFORM, rng);
+    censor(x, N, 0.3, rng);
+    check_stats(x, N, true, true, "censored 30%");
+    free(x);
+    gsl_rng_free(rng);
+}
+
+/* jf__select_f64 directly: for a random set of ranks, each x[r] is the sorted
+ * copy's value bit for bit and splits the array (nothing after it orders
+ * before it, nothing before it after it) — also when the depth budget is
+ * small or zero, which forces the fallback sort (with scratch: jf__sort_f64;
+ * without: heapsort), on every shape. */
+static void test_select_ranks_and_fallback(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(rng);
+    gsl_rng_set(rng, 5);
+    static double x[N], y[N], sorted[N], tmp[N];
+    size_t ranks[16];
+    const unsigned depths[] = {0, 1, 2, 3, 6, 100};
+    const size_t sizes[] = {2, 25, 26, 100, 513, 1000, N};
+    for (int sh = 0; sh < SHAPE_COUNT; sh++)
+        for (size_t a = 0; a < sizeof sizes / sizeof sizes[0]; a++) {
+            size_t n = sizes[a];
+            fill(x, n, (enum shape)sh, rng);
+            if (sh == SHAPE_UNIFORM)
+                censor(x, n, 0.2, rng);
+            memcpy(sorted, x, n * sizeof *x);
+            qsort(sorted, n, sizeof *sorted, cmp_total);
+            for (size_t d = 0; d <= sizeof depths / sizeof depths[0]; d++) {
+                /* Up to 16 distinct random ranks, ascending; sometimes 0 and n-1. */
+                size_t m = 0;
+                for (size_t r = 0; r < n && m < 16; r++)
+                    if (gsl_rng_uniform(rng) < 16.0 / (double)n || (d == 1 && (r == 0 || r == n - 1)))
+                        ranks[m++] = r;
+                memcpy(y, x, n * sizeof *x);
+                double *scratch = (d + a) % 2 ? tmp : NULL;
+                if (d < sizeof depths / sizeof depths[0])
+                    jf__select_f64_depth(y, n, ranks, m, scratch, depths[d]);
+                else
+                    jf__select_f64(y, n, ranks, m, scratch);
+                for (size_t k = 0; k < m; k++) {
+                    size_t r = ranks[k];
+                    if (!same_bits(y[r], sorted[r]))
+                        fail_msg("%s n=%zu depth#%zu: x[%zu] = %.17g, want %.17g",
+                                 shape_name[sh], n, d, r, y[r], sorted[r]);
+                    for (size_t i = 0; i < r; i++)
+                        assert_true(cmp_total(&y[i], &y[r]) <= 0);
+                    for (size_t i = r + 1; i < n; i++)
+                        assert_true(cmp_total(&y[i], &y[r]) >= 0);
+                }
+                if (d == 0 && m > 0) /* budget 0: sorted whole */
+                    assert_memory_equal(y, sorted, n * sizeof *y);
+                qsort(y, n, sizeof *y, cmp_total);
+                assert_memory_equal(y, sorted, n * sizeof *y); /* a permutation */
+            }
+        }
+    gsl_rng_free(rng);
+}
+
+/* The same array gives the same bytes every time (no hidden state), and no
+ * ranks leaves the array untouched. */
+static void test_select_deterministic(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(rng);
+    gsl_rng_set(rng, 9);
+    static double x[N], a[N], b[N];
+    fill(x, N, SHAPE_LOGNORMAL, rng);
+    gsl_rng_free(rng);
+    const size_t ranks[] = {249, 250, 1249, 2499, 2500, 3749, 4749, 4750};
+    memcpy(a, x, sizeof x);
+    memcpy(b, x, sizeof x);
+    jf__select_f64(a, N, ranks, 8, NULL);
+    jf__select_f64(b, N, ranks, 8, NULL);
+    assert_memory_equal(a, b, sizeof a);
+    memcpy(a, x, sizeof x);
+    jf__select_f64(a, N, ranks, 0, NULL);
+    assert_memory_equal(a, x, sizeof a);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -416,6 +756,12 @@ int main(void)
         cmocka_unit_test(test_radix_sort),
         cmocka_unit_test(test_moments_merge),
         cmocka_unit_test(test_moments_empty),
+        cmocka_unit_test(test_select_stats_matches_sort),
+        cmocka_unit_test(test_select_stats_censored),
+        cmocka_unit_test(test_censored_negative_infinity),
+        cmocka_unit_test(test_select_stats_large),
+        cmocka_unit_test(test_select_ranks_and_fallback),
+        cmocka_unit_test(test_select_deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
