@@ -26,7 +26,8 @@ struct jf_results {
     double seconds;           /* wall time of jf_run */
     double start_time;        /* seconds since the epoch, when jf_run began */
     double end_time;          /* ... and when it ended */
-    bool sketch_mode;         /* annual percentiles from the quantile sketch */
+    bool sketch_mode;         /* annual percentiles summarised (quantile_bracket.h), not stored */
+    size_t annual_fallbacks;  /* series-years whose percentiles needed the fallback pass (run.c) */
     int metric_passes;        /* simulations of every path: 1, or more when the exact
                                * per-path metrics did not fit the memory budget (run.c) */
 };
@@ -63,6 +64,12 @@ typedef struct {
  * arrays.  Errors as jf_run, plus JF_ERR_NOMEM for the capture buffers. */
 jf_status jf__run_captured(const jf_scenario *scenario, const jf_run_options *options,
                            jf__run_capture *capture, jf_results **out, jf_error *err);
+
+/* Test hook: the pilot sample of each series-year in sketch mode (run.c,
+ * quantile_bracket.h) holds `paths` paths instead of the default 16384 (0
+ * restores it).  Process-wide and not thread-safe: tests only.  This
+ * function can't fail. */
+void jf__run_set_pilot_paths(size_t paths);
 
 /* Free the capture's arrays and zero it.  Accepts NULL.  This function can't fail. */
 void jf__run_capture_free(jf__run_capture *capture);

@@ -15,8 +15,17 @@
  *   annual series     exact (k·paths + p, k = s·T + t-1) while
  *                     (n_series·T + n_metrics)·paths·8 bytes fit the memory
  *                     budget; otherwise ("sketch mode") each series-year k
- *                     gets a quantile sketch (eps 0.001, i.e. ±0.1 percentile
- *                     rank) and a moments accumulator.
+ *                     gets a moments accumulator and a pilot-bracketed
+ *                     histogram (quantile_bracket.h): its first 16,384
+ *                     values are kept, their order statistics around the
+ *                     five percentile levels become bin edges, and every
+ *                     value is then only counted into a bin (a few ns, where
+ *                     a sorting sketch costs ~20).  The percentiles it
+ *                     returns are certified within ±0.1 percentile rank
+ *                     (eps 0.001) by exact counts; a level it cannot certify
+ *                     (a pilot far from the whole sample: ~1e-5 per run on
+ *                     bench/large.yaml) is recomputed by the fallback pass
+ *                     below with a quantile sketch (quantile_sketch.h).
  *
  * Sketch mode works in groups of G consecutive blocks (G·B·K·8 bytes about
  * 32 MiB, rounded up to a multiple of the thread count so that no thread
@@ -25,15 +34,21 @@
  * buffer.  Phase 2, after a barrier: the threads split the series-years k
  * among themselves; for its k a thread merges the per-block accumulators
  * (n, Σ, M2) into the global one strictly in block order (Chan et al.) and
- * appends the group's values to sketch k in path order.  Each sketch and
+ * appends the group's values to bracket k in path order.  Each bracket and
  * accumulator thus sees exactly the same sequence whatever the thread count,
- * and the expensive sketch work runs in parallel instead of in a serial
+ * and the expensive per-value work runs in parallel instead of in a serial
  * ordered section.
  *
+ * Fallback pass: after the first pass, the series-years with an uncertified
+ * percentile (if any) get a quantile sketch each, every path is simulated
+ * again with no metric rows stored, and those series-years' values are fed
+ * to their sketches in path order exactly as above; the sketches answer the
+ * missing percentiles (jf_results.annual_fallbacks counts the series-years).
+ *
  * Statistics are computed at the end (stats.c), row by row in parallel, each
- * row from its own samples: exact samples are sorted in place (jf__sort_f64,
- * a bucket sort on the bit patterns, one scratch array per thread); the
- * sketches answer their five percentiles in one walk each, in parallel.  Every output therefore depends only on
+ * row from its own samples: an exact row gives its moments in path order and
+ * its percentiles by selection in place (select.h, no scratch); the
+ * brackets answer their five percentiles, in parallel.  Every output therefore depends only on
  * (scenario, seed, paths) — byte-identical results for any number of threads
  * (MODEL.md §8).
  *
@@ -46,11 +61,15 @@
  * Memory model.  With n = paths, M metrics, K = n_series·T, t threads, the
  * run holds at its peak
  *   exact mode   (K + M)·n·8                        annual + metric samples
- *   sketch mode  K·S + G·B·K·8 + R·n·8              sketches, group buffer,
- *                                                   R stored metric rows
- *   both         t·B·(K + M)·8 + t·n·8              block buffers (simulation),
- *                                                   then sort scratch (statistics)
- * where S = jf__sketch_bytes(0.001, n) (~176 KiB at 10^6, ~305 KiB at 10^7).
+ *   sketch mode  K·Q + G·B·K·8 + R·n·8              brackets (at their pilot peak),
+ *                                                   group buffer, R stored metric rows
+ *   both         t·(32·K + B·M)·8                   block buffers (simulation)
+ * where Q (~160 KiB) is a bracket's 128 KiB pilot, freed once full, plus
+ * the ~24 KiB of edges and counts that stay; each thread also needs ~150 KiB
+ * of scratch while it turns a pilot into edges.  A fallback pass
+ * holds one sketch (~176 KiB at 10^6 paths, ~305 KiB at 10^7) per
+ * uncertified series-year instead of the metric rows, which are summarised
+ * and freed by then.
  * Exact mode is chosen when (K + M)·n·8 fits the budget (2 GiB unless
  * jf_run_options.memory_budget says otherwise), as before.  In sketch mode
  * the planner (plan_metric_rows) stores as many metric rows R as fit in
@@ -58,14 +77,13 @@
  * run takes at most 4 passes: a budget too small for that could not hold
  * the sketches either, and is exceeded rather than failed).  If R < M, the rows [R, M) are done by re-simulating
  * every path (paths are re-runnable: counter-based streams, MODEL.md §1) in
- * further passes that store only the next rows — the sketches, group buffer
+ * further passes that store only the next rows — the brackets, sketches, group buffer
  * and annual values are dropped first, so those passes fit many more rows —
  * and each pass sorts its rows exactly as in a single pass.  The per-path
  * percentiles therefore stay exact and bit-identical to a one-pass run at
  * the cost of one more simulation per pass (jf_results.metric_passes).
- * bench/large.yaml (K = 2950, M = 27): exact up to ~90,000 paths; one pass
- * up to ~5·10^6 paths; two passes at 10^7 (sketches ~0.93 GB + 10 metric rows
- * ~0.8 GB, then the other 17 rows), measured peak 1.80 GiB.
+ * bench/large.yaml (K = 2950, M = 27): exact up to ~90,000 paths; then
+ * sketch mode, one pass while the metric rows fit beside ~0.45 GB of brackets.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -77,11 +95,13 @@
 #include <omp.h>
 
 #include "path_sim.h"
+#include "quantile_bracket.h"
 #include "quantile_sketch.h"
 #include "results.h"
 #include "stats.h"
 
 #define JF__BLOCK_PATHS 256u
+#define JF__SUB_BLOCK 32u          /* paths per trip through the annual buffer (cache) */
 #define JF__BLOCK_MIN_PATHS 16u
 #define JF__BLOCK_BUFFER_BYTES ((size_t)16 << 20)
 #define JF__GROUP_BUFFER_BYTES ((size_t)32 << 20)
@@ -90,6 +110,10 @@
 #define JF__SKETCH_EPS 0.001
 #define JF__PROGRESS_SECONDS 0.2
 #define JF__MAX_METRIC_PASSES 4u   /* simulations of every path at most (metric rows) */
+#define JF__PILOT_PATHS ((size_t)16384) /* pilot sample of each series-year (quantile_bracket.h) */
+
+/* Test hook (jf__run_set_pilot_paths): 0 = JF__PILOT_PATHS. */
+static size_t pilot_paths_override;
 
 /* What one thread owns during the simulation. */
 typedef struct {
@@ -110,7 +134,10 @@ typedef struct {
     bool sketch;
     double *metric_samples;  /* M × paths */
     double *annual_samples;  /* K × paths (exact mode) */
-    jf__sketch **sketches;   /* K (sketch mode) */
+    jf__qbracket **brackets; /* K (sketch mode, first pass) */
+    jf__sketch **sketches;   /* K, NULL where not needed (fallback pass) */
+    unsigned char *uncertified; /* K: the bracket could not certify a percentile */
+    bool fallback;           /* the fallback pass: sketches only, no moments, no metrics */
     jf__moments *moments;    /* K (sketch mode) */
     unsigned char *nonfinite;/* K (sketch mode): a value was ±inf or NaN, so no percentiles */
     double *group_buf;       /* K × G·B, series-major (sketch mode) */
@@ -187,19 +214,18 @@ static size_t group_blocks(size_t n_annual, size_t block, int nthreads)
 }
 
 /* Metric rows a pass can store exactly: what is left of the budget after
- * `fixed` bytes and the sort scratch (nthreads rows), in whole rows of
- * `paths` doubles; at most n_metrics, and at least ceil(n_metrics /
- * JF__MAX_METRIC_PASSES), so that an unrealistically small budget (one that
- * cannot even hold the sketches) costs at most that many simulations rather
- * than one per metric.  See "Memory model" in the design note. */
-static size_t plan_metric_rows(const run_state *rs, size_t budget, size_t fixed, int nthreads)
+ * `fixed` bytes, in whole rows of `paths` doubles; at most n_metrics, and at
+ * least ceil(n_metrics / JF__MAX_METRIC_PASSES), so that an unrealistically
+ * small budget (one that cannot even hold the brackets) costs at most that
+ * many simulations rather than one per metric.  See "Memory model" in the
+ * design note. */
+static size_t plan_metric_rows(const run_state *rs, size_t budget, size_t fixed)
 {
     size_t row = (size_t)rs->paths * sizeof(double);
-    size_t scratch = (size_t)nthreads * row;
     budget -= budget / 16; /* headroom for the allocator, the program and the results */
     size_t rows = 1;
-    if (budget > fixed && budget - fixed > scratch)
-        rows = (budget - fixed - scratch) / row;
+    if (budget > fixed)
+        rows = (budget - fixed) / row;
     size_t min_rows = (rs->n_metrics + JF__MAX_METRIC_PASSES - 1) / JF__MAX_METRIC_PASSES;
     if (rows < min_rows)
         rows = min_rows;
@@ -210,7 +236,8 @@ static size_t plan_metric_rows(const run_state *rs, size_t budget, size_t fixed,
  * plus a generous allowance for the path workspace). */
 static size_t thread_bytes(const run_state *rs, int nthreads)
 {
-    return (size_t)nthreads * (rs->block * (rs->n_annual + rs->n_metrics + rs->n_inputs) *
+    size_t sub = rs->block < JF__SUB_BLOCK ? rs->block : JF__SUB_BLOCK;
+    return (size_t)nthreads * ((sub * rs->n_annual + rs->block * (rs->n_metrics + rs->n_inputs)) *
                                    sizeof(double) + ((size_t)1 << 20));
 }
 
@@ -237,7 +264,8 @@ static thread_state *thread_states_alloc(const run_state *rs, int n)
         thread_state *ts = &states[i];
         ts->ws = jf__path_ws_alloc(rs->model);
         ts->met = malloc((B * M > 0 ? B * M : 1) * sizeof(double));
-        ts->ann = malloc((B * K > 0 ? B * K : 1) * sizeof(double));
+        size_t S = B < JF__SUB_BLOCK ? B : JF__SUB_BLOCK;
+        ts->ann = malloc((S * K > 0 ? S * K : 1) * sizeof(double));
         if (rs->input_samples)
             ts->drawn = malloc((B * rs->n_inputs > 0 ? B * rs->n_inputs : 1) * sizeof(double));
         if (!ts->ws || !ts->met || !ts->ann || (rs->input_samples && !ts->drawn)) {
@@ -246,6 +274,15 @@ static thread_state *thread_states_alloc(const run_state *rs, int n)
         }
     }
     return states;
+}
+
+static void brackets_free(jf__qbracket **brackets, size_t n)
+{
+    if (!brackets)
+        return;
+    for (size_t k = 0; k < n; k++)
+        jf__qbracket_free(brackets[k]);
+    free(brackets);
 }
 
 static void sketches_free(jf__sketch **sketches, size_t n)
@@ -259,38 +296,39 @@ static void sketches_free(jf__sketch **sketches, size_t n)
 
 /* Simulate block `b` into the thread's buffers and distribute it: metrics to
  * the exact arrays, annual value k of the block's path i to
- * ann_dst[k * ann_stride + i].  Returns the number of paths in the block. */
+ * ann_dst[k * ann_stride + i].  The annual values go through the thread's
+ * buffer JF__SUB_BLOCK paths at a time (~0.75 MB on bench/large.yaml, so it
+ * stays in cache between the simulation writing it and the transpose reading
+ * it).  Returns the number of paths in the block. */
 static size_t simulate_block(const run_state *rs, thread_state *ts, uint64_t b, double *ann_dst,
                              size_t ann_stride)
 {
     uint64_t p0 = b * rs->block;
     size_t nb = (size_t)(rs->paths - p0 < rs->block ? rs->paths - p0 : rs->block);
     size_t M = rs->n_metrics, K = rs->n_annual;
-    if (!rs->input_samples) {
+    for (size_t s0 = 0; s0 < nb; s0 += JF__SUB_BLOCK) {
+        size_t ns = nb - s0 < JF__SUB_BLOCK ? nb - s0 : JF__SUB_BLOCK;
+        for (size_t i = s0; i < s0 + ns; i++) {
+            jf__path_simulate(rs->model, ts->ws, p0 + i, ts->met + i * M, ts->ann + (i - s0) * K);
+            /* Capture: jf__path_drawn reads the workspace of the path just simulated. */
+            if (rs->input_samples)
+                jf__path_drawn(rs->model, ts->ws, ts->drawn + i * rs->n_inputs);
+        }
+        for (size_t k = 0; ann_dst && k < K; k++) {
+            double *dst = ann_dst + k * ann_stride + s0;
+            for (size_t i = 0; i < ns; i++)
+                dst[i] = ts->ann[i * K + k];
+        }
+    }
+    for (size_t d = 0; rs->input_samples && d < rs->n_inputs; d++) {
+        double *dst = rs->input_samples + d * rs->paths + p0;
         for (size_t i = 0; i < nb; i++)
-            jf__path_simulate(rs->model, ts->ws, p0 + i, ts->met + i * M, ts->ann + i * K);
-    } else {
-        /* Capture: jf__path_drawn reads the workspace of the path just simulated. */
-        const size_t D = rs->n_inputs;
-        for (size_t i = 0; i < nb; i++) {
-            jf__path_simulate(rs->model, ts->ws, p0 + i, ts->met + i * M, ts->ann + i * K);
-            jf__path_drawn(rs->model, ts->ws, ts->drawn + i * D);
-        }
-        for (size_t d = 0; d < D; d++) {
-            double *dst = rs->input_samples + d * rs->paths + p0;
-            for (size_t i = 0; i < nb; i++)
-                dst[i] = ts->drawn[i * D + d];
-        }
+            dst[i] = ts->drawn[i * rs->n_inputs + d];
     }
     for (size_t m = rs->m_lo; m < rs->m_hi; m++) {
         double *dst = rs->metric_samples + (m - rs->m_lo) * rs->paths + p0;
         for (size_t i = 0; i < nb; i++)
             dst[i] = ts->met[i * M + m];
-    }
-    for (size_t k = 0; ann_dst && k < K; k++) {
-        double *dst = ann_dst + k * ann_stride;
-        for (size_t i = 0; i < nb; i++)
-            dst[i] = ts->ann[i * K + k];
     }
     return nb;
 }
@@ -300,7 +338,7 @@ static void after_block(run_state *rs, size_t nb, int tid, double *last_report)
 #pragma omp atomic update
     rs->done += nb;
     const jf_run_options *opt = rs->options;
-    if (tid != 0 || !opt || !opt->progress || rs->rerun)
+    if (tid != 0 || !opt || !opt->progress || rs->rerun || rs->fallback)
         return;
     double now = omp_get_wtime();
     if (now - *last_report < JF__PROGRESS_SECONDS)
@@ -313,7 +351,8 @@ static void after_block(run_state *rs, size_t nb, int tid, double *last_report)
 }
 
 /* Phase 2 of a group for series-year k: block accumulators merged in block
- * order, then the group's values appended to the sketch in path order. */
+ * order, then the group's values appended to the bracket (first pass) or the
+ * sketch (fallback pass) in path order. */
 static void absorb_group(run_state *rs, size_t k, size_t group_paths)
 {
     int failed;
@@ -322,16 +361,21 @@ static void absorb_group(run_state *rs, size_t k, size_t group_paths)
     if (failed)
         return;
     const double *col = rs->group_buf + k * rs->group * rs->block;
-    for (size_t i0 = 0; i0 < group_paths; i0 += rs->block) {
-        size_t nb = group_paths - i0 < rs->block ? group_paths - i0 : rs->block;
-        jf__moments blk;
-        jf__moments_init(&blk);
-        jf__moments_add_block(&blk, col + i0, nb);
-        jf__moments_merge(&rs->moments[k], &blk);
-    }
+    if (!rs->fallback)
+        for (size_t i0 = 0; i0 < group_paths; i0 += rs->block) {
+            size_t nb = group_paths - i0 < rs->block ? group_paths - i0 : rs->block;
+            jf__moments blk;
+            jf__moments_init(&blk);
+            jf__moments_add_block(&blk, col + i0, nb);
+            jf__moments_merge(&rs->moments[k], &blk);
+        }
     if (rs->nonfinite[k])
         return;
-    int added = jf__sketch_add(rs->sketches[k], col, group_paths);
+    int added = 0;
+    if (rs->brackets && rs->brackets[k])
+        added = jf__qbracket_add(rs->brackets[k], col, group_paths);
+    else if (rs->sketches && rs->sketches[k])
+        added = jf__sketch_add(rs->sketches[k], col, group_paths);
     if (added == -2) {
         /* An overflowing path (a price past 1e308, say): the rank of every
          * finite value is then unknown, so the percentiles are left empty, as
@@ -387,51 +431,108 @@ static void simulate_all(run_state *rs, thread_state *states, int nthreads)
 }
 
 /* Statistics of every row; rows are independent, so any schedule gives the
- * same numbers.  `scratch` holds nthreads × paths doubles for the radix sort,
- * or is NULL (then gsl_sort, same result). */
-static void compute_stats(const run_state *rs, const jf__catalogue *cat, jf_results *res,
-                          int nthreads, double *scratch)
+ * same numbers. */
+static void compute_stats(run_state *rs, const jf__catalogue *cat, jf_results *res, int nthreads)
 {
     size_t M = rs->m_hi - rs->m_lo, K = rs->n_annual;
     long long n_rows = (long long)(M + (rs->sketch || rs->rerun ? 0 : K));
-#pragma omp parallel num_threads(nthreads)
-    {
-        double *tmp = scratch ? scratch + (size_t)omp_get_thread_num() * rs->paths : NULL;
-#pragma omp for schedule(dynamic, 1)
-        for (long long r = 0; r < n_rows; r++) {
-            size_t row = (size_t)r;
-            if (row < M)
-                jf__stats_compute(rs->metric_samples + row * rs->paths, (size_t)rs->paths,
-                                  cat->metrics[rs->m_lo + row].censored, tmp,
-                                  &res->metric_stats[rs->m_lo + row]);
-            else
-                jf__stats_compute(rs->annual_samples + (row - M) * rs->paths,
-                                  (size_t)rs->paths, false, tmp, &res->series_stats[row - M]);
-        }
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
+    for (long long r = 0; r < n_rows; r++) {
+        size_t row = (size_t)r;
+        if (row < M)
+            jf__stats_compute(rs->metric_samples + row * rs->paths, (size_t)rs->paths,
+                              cat->metrics[rs->m_lo + row].censored, NULL,
+                              &res->metric_stats[rs->m_lo + row]);
+        else
+            jf__stats_compute(rs->annual_samples + (row - M) * rs->paths, (size_t)rs->paths,
+                              false, NULL, &res->series_stats[row - M]);
     }
     if (rs->sketch && !rs->rerun) {
-        /* One pass over each sketch for all five levels; series-years in parallel
-         * (each reads only its own sketch, so the schedule does not matter). */
-        double p[JF_N_PCT];
-        for (int q = 0; q < JF_N_PCT; q++)
-            p[q] = (double)jf__pct_levels[q] / 100.0;
+        /* The five percentiles of each bracket (series-years in parallel, each
+         * reads only its own); one the bracket cannot certify is marked for
+         * the fallback pass and left missing until then. */
 #pragma omp parallel for num_threads(nthreads) schedule(dynamic, 16)
         for (long long kk = 0; kk < (long long)K; kk++) {
             size_t k = (size_t)kk;
             jf_stats *st = &res->series_stats[k];
             double v[JF_N_PCT];
+            bool cert[JF_N_PCT];
             jf__moments_stats(&rs->moments[k], st);
             if (rs->nonfinite[k])
                 st->has_sd = false; /* as exact mode: no spread around an infinite mean */
-            if (rs->nonfinite[k] || jf__sketch_quantiles(rs->sketches[k], p, JF_N_PCT, v) != 0)
-                for (int q = 0; q < JF_N_PCT; q++)
+            if (rs->nonfinite[k] ||
+                jf__qbracket_quantiles(rs->brackets[k], JF__SKETCH_EPS, v, cert) != 0)
+                for (int q = 0; q < JF_N_PCT; q++) {
                     v[q] = NAN;
+                    cert[q] = true;
+                }
             for (int q = 0; q < JF_N_PCT; q++) {
+                if (!cert[q])
+                    rs->uncertified[k] = 1;
                 st->has_pct[q] = isfinite(v[q]);
                 st->pct[q] = st->has_pct[q] ? v[q] : 0.0;
             }
         }
     }
+}
+
+/* Percentiles of the series-years the brackets could not certify: simulate
+ * every path again (paths are re-runnable, MODEL.md §1) and feed those
+ * series-years' values, in path order, to quantile sketches (certified rank
+ * error <= eps·n whatever the data).  The moments and the certified
+ * percentiles are kept.  Costs one more simulation, and happens only when a
+ * series-year's distribution puts a percentile far outside what its pilot
+ * sample predicted (quantile_bracket.c). */
+static jf_status fallback_pass(run_state *rs, jf_results *res, int nthreads, jf_error *err)
+{
+    size_t K = rs->n_annual, n_flagged = 0;
+    for (size_t k = 0; k < K; k++)
+        n_flagged += rs->uncertified[k];
+    if (n_flagged == 0)
+        return JF_OK;
+    rs->sketches = calloc(K, sizeof *rs->sketches);
+    if (!rs->sketches)
+        return set_error(err, JF_ERR_NOMEM, "out of memory allocating quantile sketches");
+    for (size_t k = 0; k < K; k++)
+        if (rs->uncertified[k] && !(rs->sketches[k] = jf__sketch_alloc(JF__SKETCH_EPS, rs->paths)))
+            return set_error(err, JF_ERR_NOMEM, "out of memory allocating quantile sketches");
+    thread_state *states = thread_states_alloc(rs, nthreads);
+    if (!states)
+        return set_error(err, JF_ERR_NOMEM, "out of memory allocating per-thread buffers");
+    size_t m_lo = rs->m_lo, m_hi = rs->m_hi;
+    rs->m_lo = rs->m_hi = rs->n_metrics; /* store no metric rows */
+    rs->fallback = true;
+    simulate_all(rs, states, nthreads);
+    rs->fallback = false;
+    rs->m_lo = m_lo;
+    rs->m_hi = m_hi;
+    thread_states_free(states, nthreads);
+    if (rs->failed)
+        return set_error(err, JF_ERR_NOMEM, "out of memory in the quantile sketches");
+    double p[JF_N_PCT];
+    for (int q = 0; q < JF_N_PCT; q++)
+        p[q] = (double)jf__pct_levels[q] / 100.0;
+    for (size_t k = 0; k < K; k++) {
+        if (!rs->sketches[k])
+            continue;
+        jf_stats *st = &res->series_stats[k];
+        double v[JF_N_PCT];
+        if (rs->nonfinite[k] || jf__sketch_quantiles(rs->sketches[k], p, JF_N_PCT, v) != 0)
+            for (int q = 0; q < JF_N_PCT; q++)
+                v[q] = NAN;
+        for (int q = 0; q < JF_N_PCT; q++) {
+            st->has_pct[q] = isfinite(v[q]);
+            st->pct[q] = st->has_pct[q] ? v[q] : 0.0;
+        }
+    }
+    res->annual_fallbacks = n_flagged;
+    res->metric_passes++;
+    return JF_OK;
+}
+
+void jf__run_set_pilot_paths(size_t paths)
+{
+    pilot_paths_override = paths;
 }
 
 /* jf_run with an optional capture (NULL = none); see results.h. */
@@ -502,16 +603,25 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
     /* Memory plan (design note): the first pass stores metric rows [0, m_hi). */
     rs.m_lo = 0;
     rs.m_hi = rs.n_metrics;
+    size_t pilot = pilot_paths_override ? pilot_paths_override : JF__PILOT_PATHS;
+    if (pilot > rs.paths)
+        pilot = (size_t)rs.paths;
     if (rs.sketch && !capture) {
-        size_t fixed = thread_bytes(&rs, nthreads), sk = jf__sketch_bytes(JF__SKETCH_EPS, rs.paths);
+        /* Every bracket holds its pilot at about the same time (they fill
+         * together, group by group), so the planner counts the peak. */
+        size_t fixed = thread_bytes(&rs, nthreads) +
+                       (size_t)nthreads * jf__qbracket_switch_bytes(JF_N_PCT, pilot);
+        size_t bk = jf__qbracket_peak_bytes(JF_N_PCT, pilot) -
+                    jf__qbracket_switch_bytes(JF_N_PCT, pilot);
         size_t group_bytes = 0, sketch_bytes = 0;
-        if (mul_size(rs.n_annual, group_blocks(rs.n_annual, rs.block, nthreads) * rs.block, sizeof(double),
-                     &group_bytes) &&
-            mul_size(rs.n_annual, sk + sizeof(jf__moments) + sizeof(jf__sketch *), 1, &sketch_bytes))
+        if (bk && mul_size(rs.n_annual, group_blocks(rs.n_annual, rs.block, nthreads) * rs.block,
+                           sizeof(double), &group_bytes) &&
+            mul_size(rs.n_annual, bk + sizeof(jf__moments) + sizeof(jf__qbracket *) + 2, 1,
+                     &sketch_bytes))
             fixed += group_bytes + sketch_bytes;
         else
             fixed = SIZE_MAX;
-        rs.m_hi = plan_metric_rows(&rs, budget, fixed, nthreads);
+        rs.m_hi = plan_metric_rows(&rs, budget, fixed);
     }
     metric_bytes = rs.m_hi * (size_t)rs.paths * sizeof(double);
     rs.metric_samples = malloc(metric_bytes ? metric_bytes : 1);
@@ -543,10 +653,11 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
             goto done;
         }
     } else {
-        rs.sketches = calloc(rs.n_annual ? rs.n_annual : 1, sizeof *rs.sketches);
+        rs.brackets = calloc(rs.n_annual ? rs.n_annual : 1, sizeof *rs.brackets);
         rs.moments = malloc((rs.n_annual ? rs.n_annual : 1) * sizeof *rs.moments);
         rs.nonfinite = calloc(rs.n_annual ? rs.n_annual : 1, 1);
-        if (!rs.sketches || !rs.moments || !rs.nonfinite) {
+        rs.uncertified = calloc(rs.n_annual ? rs.n_annual : 1, 1);
+        if (!rs.brackets || !rs.moments || !rs.nonfinite || !rs.uncertified) {
             st = set_error(err, JF_ERR_NOMEM, "out of memory allocating quantile sketches");
             goto done;
         }
@@ -561,8 +672,8 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         }
         for (size_t k = 0; k < rs.n_annual; k++) {
             jf__moments_init(&rs.moments[k]);
-            rs.sketches[k] = jf__sketch_alloc(JF__SKETCH_EPS, rs.paths);
-            if (!rs.sketches[k]) {
+            rs.brackets[k] = jf__qbracket_alloc(jf__pct_levels, JF_N_PCT, pilot);
+            if (!rs.brackets[k]) {
                 st = set_error(err, JF_ERR_NOMEM, "out of memory allocating quantile sketches");
                 goto done;
             }
@@ -582,13 +693,8 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
     if (options && options->progress)
         options->progress(options->progress_ctx, rs.paths, rs.paths);
 
-    /* The simulation buffers are no longer needed: give their memory to the sort scratch. */
     thread_states_free(states, nthreads);
     states = NULL;
-    size_t scratch_bytes;
-    double *scratch = NULL;
-    if (mul_size((size_t)nthreads, (size_t)rs.paths, sizeof(double), &scratch_bytes))
-        scratch = malloc(scratch_bytes);
     if (capture) {
         /* Before compute_stats sorts the samples in place. */
         memcpy(capture->metrics, rs.metric_samples, metric_bytes);
@@ -598,8 +704,17 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         capture->inputs = rs.input_samples;
         rs.input_samples = NULL;
     }
-    compute_stats(&rs, cat, res, nthreads, scratch);
-    free(scratch);
+    compute_stats(&rs, cat, res, nthreads);
+    if (rs.sketch) {
+        brackets_free(rs.brackets, rs.n_annual);
+        rs.brackets = NULL;
+        /* The stored metric rows are summarised: their memory goes to the fallback's sketches. */
+        free(rs.metric_samples);
+        rs.metric_samples = NULL;
+        st = fallback_pass(&rs, res, nthreads, err);
+        if (st != JF_OK)
+            goto done;
+    }
 
     /* Metrics that did not fit: re-simulate every path (paths are re-runnable,
      * MODEL.md §1) and store the next rows, until all are done. */
@@ -610,14 +725,17 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         rs.moments = NULL;
         free(rs.nonfinite);
         rs.nonfinite = NULL;
+        free(rs.uncertified);
+        rs.uncertified = NULL;
         free(rs.group_buf);
         rs.group_buf = NULL;
         rs.rerun = true;
     }
     while (rs.m_hi < rs.n_metrics) {
         free(rs.metric_samples);
+        rs.metric_samples = NULL;
         rs.m_lo = rs.m_hi;
-        rs.m_hi = rs.m_lo + plan_metric_rows(&rs, budget, thread_bytes(&rs, nthreads), nthreads);
+        rs.m_hi = rs.m_lo + plan_metric_rows(&rs, budget, thread_bytes(&rs, nthreads));
         if (rs.m_hi > rs.n_metrics)
             rs.m_hi = rs.n_metrics;
         metric_bytes = (rs.m_hi - rs.m_lo) * (size_t)rs.paths * sizeof(double);
@@ -631,11 +749,7 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         simulate_all(&rs, states, nthreads);
         thread_states_free(states, nthreads);
         states = NULL;
-        scratch = NULL;
-        if (mul_size((size_t)nthreads, (size_t)rs.paths, sizeof(double), &scratch_bytes))
-            scratch = malloc(scratch_bytes);
-        compute_stats(&rs, cat, res, nthreads, scratch);
-        free(scratch);
+        compute_stats(&rs, cat, res, nthreads);
         res->metric_passes++;
     }
 
@@ -648,9 +762,11 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
 
 done:
     thread_states_free(states, nthreads);
+    brackets_free(rs.brackets, rs.n_annual);
     sketches_free(rs.sketches, rs.n_annual);
     free(rs.moments);
     free(rs.nonfinite);
+    free(rs.uncertified);
     free(rs.group_buf);
     free(rs.metric_samples);
     free(rs.annual_samples);

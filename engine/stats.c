@@ -35,6 +35,9 @@
 #include <string.h>
 
 #include <gsl/gsl_sort.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "fast_sort.h"
 #include "select.h"
@@ -95,6 +98,11 @@ void jf__moments_add_array(jf__moments *acc, const double *x, size_t n)
         jf__moments_add(acc, x[i]);
 }
 
+/* Lanes of jf__moments_add_block: value i goes to lane i mod JF__LANES, so
+ * the lanes' sums are independent chains the compiler keeps in vector
+ * registers; they are combined in lane order, which fixes the result. */
+#define JF__LANES 8
+
 void jf__moments_add_block(jf__moments *acc, const double *x, size_t n)
 {
     if (n == 0)
@@ -102,22 +110,89 @@ void jf__moments_add_block(jf__moments *acc, const double *x, size_t n)
     jf__moments blk;
     jf__moments_init(&blk);
     blk.n = n;
-    double lo = blk.min, hi = blk.max;
-    for (size_t i = 0; i < n; i++) {
-        sum_add(&blk.sum, &blk.sum_err, x[i]);
-        lo = x[i] < lo ? x[i] : lo;
-        hi = x[i] > hi ? x[i] : hi;
+    double s[JF__LANES], c[JF__LANES], lo[JF__LANES], hi[JF__LANES];
+    for (int l = 0; l < JF__LANES; l++) {
+        s[l] = c[l] = 0.0;
+        lo[l] = INFINITY;
+        hi[l] = -INFINITY;
     }
-    blk.min = lo;
-    blk.max = hi;
+    size_t full = n - n % JF__LANES;
+#ifdef __SSE2__
+    /* The loop below, two lanes per register: the same operations in the
+     * same order (min_pd(v, lo) is v < lo ? v : lo; max_pd likewise), so
+     * the same bits. */
+    {
+        const __m128d sign = _mm_set1_pd(-0.0);
+        __m128d vs[JF__LANES / 2], vc[JF__LANES / 2], vlo[JF__LANES / 2], vhi[JF__LANES / 2];
+        for (int r = 0; r < JF__LANES / 2; r++) {
+            vs[r] = vc[r] = _mm_setzero_pd();
+            vlo[r] = _mm_set1_pd(INFINITY);
+            vhi[r] = _mm_set1_pd(-INFINITY);
+        }
+        for (size_t i = 0; i < full; i += JF__LANES)
+            for (int r = 0; r < JF__LANES / 2; r++) {
+                __m128d v = _mm_loadu_pd(x + i + 2 * (size_t)r);
+                __m128d t = _mm_add_pd(vs[r], v);
+                __m128d big_s = _mm_add_pd(_mm_sub_pd(vs[r], t), v);
+                __m128d big_x = _mm_add_pd(_mm_sub_pd(v, t), vs[r]);
+                __m128d ge = _mm_cmpge_pd(_mm_andnot_pd(sign, vs[r]), _mm_andnot_pd(sign, v));
+                vc[r] = _mm_add_pd(vc[r], _mm_or_pd(_mm_and_pd(ge, big_s), _mm_andnot_pd(ge, big_x)));
+                vs[r] = t;
+                vlo[r] = _mm_min_pd(v, vlo[r]);
+                vhi[r] = _mm_max_pd(v, vhi[r]);
+            }
+        for (int r = 0; r < JF__LANES / 2; r++) {
+            _mm_storeu_pd(s + 2 * r, vs[r]);
+            _mm_storeu_pd(c + 2 * r, vc[r]);
+            _mm_storeu_pd(lo + 2 * r, vlo[r]);
+            _mm_storeu_pd(hi + 2 * r, vhi[r]);
+        }
+    }
+#else
+    for (size_t i = 0; i < full; i += JF__LANES)
+        for (int l = 0; l < JF__LANES; l++) {
+            double v = x[i + (size_t)l];
+            sum_add(&s[l], &c[l], v);
+            lo[l] = v < lo[l] ? v : lo[l];
+            hi[l] = v > hi[l] ? v : hi[l];
+        }
+#endif
+    for (size_t i = full; i < n; i++) {
+        sum_add(&s[0], &c[0], x[i]);
+        lo[0] = x[i] < lo[0] ? x[i] : lo[0];
+        hi[0] = x[i] > hi[0] ? x[i] : hi[0];
+    }
+    blk.sum = s[0];
+    blk.sum_err = c[0];
+    blk.min = lo[0];
+    blk.max = hi[0];
+    for (int l = 1; l < JF__LANES; l++) {
+        sum_add(&blk.sum, &blk.sum_err, s[l]);
+        blk.sum_err += c[l];
+        blk.min = lo[l] < blk.min ? lo[l] : blk.min;
+        blk.max = hi[l] > blk.max ? hi[l] : blk.max;
+    }
     double m = jf__moments_mean(&blk);
-    double s1 = 0.0, s2 = 0.0;
-    for (size_t i = 0; i < n; i++) {
+    double s1[JF__LANES], s2[JF__LANES];
+    for (int l = 0; l < JF__LANES; l++)
+        s1[l] = s2[l] = 0.0;
+    for (size_t i = 0; i < full; i += JF__LANES)
+        for (int l = 0; l < JF__LANES; l++) {
+            double d = x[i + (size_t)l] - m;
+            s1[l] += d;
+            s2[l] += d * d;
+        }
+    for (size_t i = full; i < n; i++) {
         double d = x[i] - m;
-        s1 += d;
-        s2 += d * d;
+        s1[0] += d;
+        s2[0] += d * d;
     }
-    double m2 = s2 - s1 * s1 / (double)n;
+    double t1 = s1[0], t2 = s2[0];
+    for (int l = 1; l < JF__LANES; l++) {
+        t1 += s1[l];
+        t2 += s2[l];
+    }
+    double m2 = t2 - t1 * t1 / (double)n;
     blk.m2 = m2 > 0.0 ? m2 : 0.0;
     jf__moments_merge(acc, &blk);
 }

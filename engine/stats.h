@@ -68,7 +68,8 @@ void jf__moments_add_array(jf__moments *acc, const double *x, size_t n);
 /* The mean of what the accumulator holds (0 when empty).  This function can't fail. */
 double jf__moments_mean(const jf__moments *acc);
 
-/* Add n values in order, as one block: the block's own sum, min, max and
+/* Add n values in order, as one block: the block's own sum (8 compensated
+ * lanes, value i in lane i mod 8, combined in lane order), min, max and
  * M2 (corrected two-pass) are computed first and then merged into acc, which
  * is more accurate and faster than n single updates.  The result may differ
  * from jf__moments_add_array in the last bits; callers use one or the other

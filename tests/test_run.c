@@ -443,22 +443,28 @@ static void test_thread_independence(void **state)
     /* 36 blocks, the last one partial: three groups of at most 16 blocks in sketch mode. */
     jf_scenario *sc = stochastic_scenario(9001);
     const int threads[3] = {1, 2, 7};
-    const size_t budgets[2] = {0, 1};
+    /* exact; sketch mode with every value in the pilot; with a pilot of 1,000
+     * paths (bracketing histograms); with a pilot of 8 (fallback pass) */
+    const size_t budgets[4] = {0, 1, 1, 1}, pilots[4] = {0, 0, 1000, 8};
     char *ref_summary = NULL;
-    for (int b = 0; b < 2; b++) {
+    for (int b = 0; b < 4; b++) {
         char *summary0 = NULL, *annual0 = NULL;
+        jf__run_set_pilot_paths(pilots[b]);
         for (int i = 0; i < 3; i++) {
             char *summary, *annual;
             jf_results *res;
             run_and_write(sc, threads[i], budgets[b], &summary, &annual, &res);
-            assert_int_equal(res->sketch_mode, b == 1);
+            assert_int_equal(res->sketch_mode, b >= 1);
+            if (b == 3)
+                assert_true(res->annual_fallbacks > 0);
             /* A 1-byte budget cannot hold one row of metrics beside the sketches:
              * the rows are stored a quarter at a time (run.c: at most 4 passes),
              * re-simulating every path for each quarter after the first. */
-            if (b == 1) {
+            if (b >= 1) {
                 size_t M = res->catalogue.n_metrics, rows = (M + 3) / 4;
                 assert_true(M >= 4);
-                assert_int_equal(res->metric_passes, (int)((M + rows - 1) / rows));
+                assert_int_equal(res->metric_passes,
+                                 (int)((M + rows - 1) / rows) + (res->annual_fallbacks > 0));
             } else
                 assert_int_equal(res->metric_passes, 1);
             assert_true(jf_results_threads(res) >= 1 && jf_results_threads(res) <= threads[i]);
@@ -481,6 +487,7 @@ static void test_thread_independence(void **state)
         }
         free(annual0);
     }
+    jf__run_set_pilot_paths(0);
     free(ref_summary);
     scenario_delete(sc);
 }
@@ -490,19 +497,21 @@ static void test_thread_independence(void **state)
  * series-year, within 0.001·n positions of h = (n-1)·p.  The sample is made
  * here by simulating every path again (paths are independent of threads).
  * The exact-mode run must give the exact PERCENTILE.INC. */
-static void test_sketch_rank_error(void **state)
+static size_t check_sketch_rank_error(size_t pilot)
 {
-    (void)state;
     const uint64_t n = 6000;
     jf_scenario *sc = stochastic_scenario(n);
     jf_run_options sketch_opt = {2, 1, NULL, NULL};
     jf_run_options exact_opt = {2, 0, NULL, NULL};
     jf_results *sk = NULL, *ex = NULL;
     jf_error err;
+    jf__run_set_pilot_paths(pilot);
     assert_int_equal(jf_run(sc, &sketch_opt, &sk, &err), JF_OK);
+    jf__run_set_pilot_paths(0);
     assert_int_equal(jf_run(sc, &exact_opt, &ex, &err), JF_OK);
     assert_true(sk->sketch_mode);
     assert_false(ex->sketch_mode);
+    size_t fallbacks = sk->annual_fallbacks;
 
     jf__model *model = NULL;
     assert_int_equal(jf__model_alloc(sc, &model, &err), JF_OK);
@@ -566,6 +575,32 @@ static void test_sketch_rank_error(void **state)
     jf_results_free(sk);
     jf_results_free(ex);
     scenario_delete(sc);
+    return fallbacks;
+}
+
+/* 6,000 paths fit in the default pilot (16,384): the brackets hold every
+ * value and their percentiles are exact. */
+static void test_sketch_rank_error(void **state)
+{
+    (void)state;
+    assert_int_equal(check_sketch_rank_error(0), 0);
+}
+
+/* A pilot of 2,048 paths: the percentiles come from the bracketing
+ * histograms, certified within ±0.1 percentile rank. */
+static void test_bracket_rank_error(void **state)
+{
+    (void)state;
+    (void)check_sketch_rank_error(2048);
+}
+
+/* A pilot of 8 paths cannot place the bin edges finely enough: the levels
+ * it cannot certify go to the fallback pass (quantile sketches over a second
+ * simulation), and every percentile is still within ±0.1 percentile rank. */
+static void test_bracket_fallback(void **state)
+{
+    (void)state;
+    assert_true(check_sketch_rank_error(8) > 0);
 }
 
 typedef struct {
@@ -636,6 +671,8 @@ int main(void)
         cmocka_unit_test(test_deterministic_hand_figures),
         cmocka_unit_test(test_thread_independence),
         cmocka_unit_test(test_sketch_rank_error),
+        cmocka_unit_test(test_bracket_rank_error),
+        cmocka_unit_test(test_bracket_fallback),
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_bad_arguments),
     };

@@ -1,0 +1,803 @@
+/*
+ * quantile_bracket.c — streaming percentiles from a pilot sample and a
+ * bracketing histogram, with a certified rank error (MODEL.md §7: annual
+ * percentiles exact or within ±0.1 percentile rank, eps = 0.001).
+ *
+ * Method.  The first m = pilot_n values are stored.  When value m + 1
+ * arrives the pilot is sorted (y[0..m)) and, for each level p = pct/100, a
+ * window of pilot ranks is placed around hp = (m-1)·p: half-width
+ * W = ceil(8·sqrt(m·p·(1-p))) + 16 ranks (8 standard deviations of the pilot
+ * rank of the population p-quantile; computed in integers), clipped to
+ * [0, m-1].  Every s-th pilot order statistic of the window is an edge,
+ * s = max(1, m/4096), and both window ends always are.  The edges of all
+ * windows form one strictly increasing array e[0..E) (equal values merged).
+ * The histogram has 2E+1 exact counters: slot 0 counts values < e[0], slot
+ * 2j+1 values == e[j], slot 2j+2 values strictly between e[j] and e[j+1]
+ * (e[E] = +inf).  The pilot itself is counted, then freed; min and max are
+ * kept exactly.  Everything is a function of the sequence of values: the
+ * pilot is its first m values, counts do not depend on order.  (Min and max
+ * use the order of the bit patterns, -0 < +0, so they too depend only on
+ * the multiset; edges compare as numbers, so a zero edge may carry the other
+ * sign than the zero at that position of the full sort.)
+ *
+ * Rank error.  Let x_(0) <= ... <= x_(n-1) be all values sorted,
+ * h = (n-1)·p, j0 = floor(h), j1 = ceil(h); PERCENTILE.INC is
+ * Q = x_(j0) + (h-j0)·(x_(j1) - x_(j0)).  For a value v let c<(v) and c<=(v)
+ * count the values below and not above v.  v is within r ranks when
+ * x_(ceil(h-r)) <= v <= x_(floor(h+r)) (indices clipped to [0, n-1]), i.e.
+ * c<=(v) - 1 >= h - r and c<(v) <= h + r; its rank error is the least such
+ * r, max(0, h - (c<=(v) - 1), c<(v) - h).  This is the sketch's notion
+ * (quantile_sketch.h: v between x_(floor(h) - r) and x_(floor(h) + 1 + r)),
+ * slightly sharper.  An atom of k equal values takes k consecutive ranks, so
+ * v on an atom has error 0 for every h among those ranks.
+ *
+ * Why the certificate holds.  A "known point" is a value with a rank
+ * interval [lo, hi] such that x_(k) equals it for every k in [lo, hi]: min
+ * with [0, 0], max with [n-1, n-1], and each edge with [L_j, U_j - 1], where
+ * L_j = #{x < e_j} (slots 0..2j summed) and U_j = L_j + #{x == e_j}, both
+ * exact counts (U_j > L_j because an edge is one of the values).  The
+ * intervals are disjoint and increase with the value.  Take a = the last
+ * known point with lo <= j0 and b = the first with hi >= j1 (min and max
+ * guarantee both exist), so a <= x_(j0) <= Q <= x_(j1) <= b.
+ *   - If a.hi >= j0 and b.lo <= j1 then a = x_(j0) and b = x_(j1): the
+ *     answer is Q computed exactly as jf__percentile_sorted does.
+ *   - Otherwise a.hi < h < b.lo, and any v in [a, b] has c<=(v) - 1 >= a.hi
+ *     (v >= a = x_(a.hi)) and c<(v) <= b.lo (v <= b = x_(b.lo)), so its rank
+ *     error is at most G = max(h - a.hi, b.lo - h).  If G <= eps·n the answer
+ *     is a + t·(b - a), t = (h - a.hi)/(b.lo - a.hi) (linear in rank across
+ *     the gap).  Else a alone (error <= h - a.hi, since a.lo <= h) or b alone
+ *     (error <= b.lo - h) when that is <= eps·n.  Else the level is not
+ *     certified: NaN.
+ * Only exact counts enter the argument; the pilot merely decides where the
+ * edges are.  A pilot unlike the rest (a drifting series) puts them in the
+ * wrong places, which shows up as a wide gap G: the level comes back not
+ * certified, never wrong.  With a representative pilot the edges around h
+ * are s/m of the mass apart (0.00024·n for m = 16384), so G is about that,
+ * far inside 0.001·n.  Atoms: a value taken by many paths (0 on 30% of
+ * them) that lies in a window is an edge, its count is exact, and every
+ * level whose h falls on it is exact; a constant series has one edge with
+ * interval [0, n-1], so every level is exact.  While n <= m the pilot is
+ * the whole sample and the answers are exact PERCENTILE.INC of it.
+ *
+ * Speed.  The windows cover a few percent of the mass each (about a
+ * quarter of all values for the five standard levels), so most values lie
+ * between windows.  Overlapping windows are merged into R ranges of edges
+ * [ws_g, we_g].  For each value g = #{ranges entirely below it} (compared
+ * with the double just above e[we_g]; 8 values at a time in SSE2 vectors
+ * where available, plain C otherwise or with JF_QB_PORTABLE defined; both
+ * give the same counts), and it is inside range g when
+ * x >= e[ws_g]: class 2g+1; else it is in the gap below range g: class 2g,
+ * whose histogram slot is known.  Classes are counted in four interleaved
+ * counter sets (so runs of one slot do not serialise on one memory cell)
+ * and the gap counts folded into the histogram at the end of each call.
+ * Values equal to one of the (at most two) hot atoms, the edges holding at
+ * least 1/64 of the pilot (the zeros of a failed resource, the 0 and 1 of a
+ * reached-target share), are counted in registers and skip the search,
+ * which would otherwise serialise on one histogram cell.  The other values
+ * inside a range are gathered and located by a branch-free binary search
+ * with the same steps for all (the longest range's), 16 values in flight at
+ * once so their loads overlap.  Only the windows of the pilot are
+ * sorted (their end ranks selected first, select.h, then each window sorted
+ * on its own: about a quarter of the pilot for the five standard levels),
+ * and the pilot is then counted like any other values.
+ *
+ * Memory.  The pilot buffer (8m bytes) lives from allocation until value
+ * m + 1; then a scratch of 9m bytes (sorts, marks) exists for the duration
+ * of that call, and one block with edges, histogram and the small range tables
+ * stays, sized by the edge bound of the actual windows, sum over levels of
+ * (window span)/s + 2 (about 24 bytes per edge: some 975 edges for the five
+ * standard levels at m = 16384, i.e. ~24 KB).  jf__qbracket_steady_bytes
+ * bounds it for any levels by taking every window as wide as the 50% one.
+ */
+#include "quantile_bracket.h"
+
+#include "fast_sort.h"
+#include "select.h"
+#include "stats.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JF__QB_MAX_PILOT ((size_t)1 << 32)
+#define JF__QB_BLOCK 512u
+#define JF__QB_MAX_STEPS 64u
+#define JF__QB_WAYS 4u
+#define JF__QB_LANES 16u  /* binary searches in flight at once */
+#define JF__QB_HOT 2u   /* atoms (edges taken by >= 1/64 of the pilot) with a fast path */
+
+#if defined(__SSE2__) && !defined(JF_QB_PORTABLE)
+#include <emmintrin.h>
+#define JF__QB_SSE2 1
+#endif
+
+struct jf__qbracket {
+    size_t n_pct;
+    size_t pilot_n;    /* m */
+    uint64_t n;        /* values added */
+    double min, max;   /* by bit order (-0 < +0); +inf / -inf while empty */
+    double *pilot;     /* m values while n <= m; NULL afterwards */
+    bool pilot_sorted; /* pilot[0..n) is sorted */
+    bool broken;       /* an allocation failed: unusable */
+
+    /* Histogram stage (after the pilot was freed); all in `block`. */
+    void *block;
+    size_t n_edges;    /* E */
+    double *edges;     /* e[0..E) */
+    uint64_t *hist;    /* 2E+1 slots */
+    size_t n_ranges;   /* R */
+    double *lo_bound;  /* R+1: e[ws_g], and +inf */
+    double *hi_bound;  /* R: the double just above e[we_g] */
+    size_t *gap_slot;  /* R+1: histogram slot of the even class 2g */
+    size_t *start;     /* R+1: first edge index searched for range g */
+    uint64_t *cls_count; /* JF__QB_WAYS x (2R+1) counters, zero between calls */
+    size_t n_steps;
+    size_t steps[JF__QB_MAX_STEPS]; /* the binary search's probe offsets */
+    double hot[JF__QB_HOT];  /* atoms counted without a search (NaN: none) */
+    size_t hot_slot[JF__QB_HOT]; /* their histogram slots 2j+1 */
+
+    unsigned pct[];    /* n_pct levels */
+};
+
+/* ---- sizes ------------------------------------------------------------- */
+
+/* Bytes of an allocation of `bytes` including malloc headers and rounding
+ * (a page more for blocks large enough to be mmapped). */
+static size_t with_slack(size_t bytes)
+{
+    size_t r = (bytes + 16u + 63u) / 64u * 64u;
+    return bytes >= 65536u ? r + 4096u : r;
+}
+
+/* Smallest w with (100·w)^2 >= 64·m·pct·(100-pct), i.e.
+ * w = ceil(8·sqrt(m·p·(1-p))) for p = pct/100, exactly. */
+static uint64_t window_sd8(uint64_t m, unsigned pct)
+{
+    uint64_t t = 64u * m * pct * (100u - pct); /* m <= 2^32: < 2^50 */
+    uint64_t w = (uint64_t)ceil(sqrt((double)t) / 100.0);
+    while ((100u * w) * (100u * w) < t)
+        w++;
+    while (w > 0 && (100u * (w - 1)) * (100u * (w - 1)) >= t)
+        w--;
+    return w;
+}
+
+/* The window of pilot ranks [lo, hi] of level pct for a pilot of m values. */
+static void window(size_t m, unsigned pct, size_t *lo, size_t *hi)
+{
+    uint64_t num = (uint64_t)(m - 1) * pct;
+    uint64_t jlo = num / 100u, jhi = jlo + (num % 100u != 0);
+    uint64_t w = window_sd8(m, pct) + 16u;
+    *lo = (size_t)(jlo > w ? jlo - w : 0);
+    *hi = (size_t)(jhi + w < m - 1 ? jhi + w : m - 1);
+}
+
+static size_t edge_stride(size_t m)
+{
+    return m / 4096u > 1 ? m / 4096u : 1;
+}
+
+static size_t block_bytes(size_t n_edges, size_t n_ranges)
+{
+    size_t doubles = n_edges + (2 * n_edges + 1) + 2 * n_ranges + 1;
+    size_t words = 2 * (n_ranges + 1) + JF__QB_WAYS * (2 * n_ranges + 1);
+    return doubles * sizeof(double) + words * sizeof(uint64_t);
+}
+
+/* An upper bound of E for any n_pct levels: a window spans at most
+ * 2W + 2 ranks (W largest at p = 1/2) and yields floor(span/s) + 2 edges. */
+static size_t max_edges(size_t n_pct, size_t m)
+{
+    size_t per = (size_t)(2 * (window_sd8(m, 50) + 16) + 1) / edge_stride(m) + 2;
+    if (per > m)
+        per = m;
+    if (n_pct > m / per)
+        return m;
+    return n_pct * per;
+}
+
+static bool sizes_ok(size_t n_pct, size_t pilot_n)
+{
+    return n_pct > 0 && n_pct <= 4096 && pilot_n > 0 && pilot_n <= JF__QB_MAX_PILOT;
+}
+
+size_t jf__qbracket_steady_bytes(size_t n_pct, size_t pilot_n)
+{
+    if (!sizes_ok(n_pct, pilot_n))
+        return 0;
+    size_t e = max_edges(n_pct, pilot_n);
+    return with_slack(sizeof(jf__qbracket) + n_pct * sizeof(unsigned))
+           + with_slack(block_bytes(e, n_pct));
+}
+
+size_t jf__qbracket_peak_bytes(size_t n_pct, size_t pilot_n)
+{
+    if (!sizes_ok(n_pct, pilot_n))
+        return 0;
+    return jf__qbracket_steady_bytes(n_pct, pilot_n) + with_slack(pilot_n * sizeof(double)) +
+           jf__qbracket_switch_bytes(n_pct, pilot_n);
+}
+
+size_t jf__qbracket_switch_bytes(size_t n_pct, size_t pilot_n)
+{
+    if (!sizes_ok(n_pct, pilot_n))
+        return 0;
+    /* sort scratch and marks (9 bytes a pilot value), the window runs */
+    return with_slack(pilot_n * (sizeof(double) + 1)) + with_slack((4 * n_pct + 1) * sizeof(size_t));
+}
+
+/* ---- alloc / free ------------------------------------------------------ */
+
+jf__qbracket *jf__qbracket_alloc(const unsigned *pct, size_t n_pct, size_t pilot_n)
+{
+    if (!pct || !sizes_ok(n_pct, pilot_n))
+        return NULL;
+    for (size_t i = 0; i < n_pct; i++)
+        if (pct[i] > 100)
+            return NULL;
+    jf__qbracket *q = malloc(sizeof *q + n_pct * sizeof(unsigned));
+    if (!q)
+        return NULL;
+    memset(q, 0, sizeof *q);
+    memcpy(q->pct, pct, n_pct * sizeof(unsigned));
+    q->n_pct = n_pct;
+    q->pilot_n = pilot_n;
+    q->min = INFINITY;
+    q->max = -INFINITY;
+    q->pilot_sorted = true;
+    q->pilot = malloc(pilot_n * sizeof(double));
+    if (!q->pilot) {
+        free(q);
+        return NULL;
+    }
+    return q;
+}
+
+void jf__qbracket_free(jf__qbracket *q)
+{
+    if (!q)
+        return;
+    free(q->pilot);
+    free(q->block);
+    free(q);
+}
+
+uint64_t jf__qbracket_count(const jf__qbracket *q)
+{
+    return q->n;
+}
+
+/* ---- the switch from pilot to histogram -------------------------------- */
+
+static void hist_block(jf__qbracket *q, const double *x, size_t n);
+static void flush_classes(jf__qbracket *q);
+
+/* Walk the marked pilot ranks (bit 1: inside a window, bit 0: an edge) in
+ * order, merging equal edge values into one edge and turning runs of window
+ * ranks into ranges of edge indices [ws, we].  A run that starts on the
+ * value its predecessor ended on (a tie across two windows) continues that
+ * range.  Stretches of unmarked ranks are skipped a word at a time.  This
+ * function can't fail. */
+static void walk_marks(const double *y, const unsigned char *mark, size_t m, size_t *n_edges,
+                       size_t *n_ranges, double *edges, size_t *ws, size_t *we)
+{
+    size_t e = 0, r = 0;
+    bool in_run = false;
+    size_t k = 0;
+    while (k < m) {
+        if (k % 8 == 0 && m - k >= 8) {
+            uint64_t word;
+            memcpy(&word, mark + k, sizeof word);
+            if (word == 0) {
+                in_run = false;
+                k += 8;
+                continue;
+            }
+        }
+        unsigned char mk = mark[k];
+        if (!(mk & 2u))
+            in_run = false;
+        else if (mk & 1u) {
+            if (e == 0 || y[k] != edges[e - 1])
+                edges[e++] = y[k];
+            if (!in_run && (r == 0 || we[r - 1] != e - 1))
+                ws[r++] = e - 1;
+            in_run = true;
+            we[r - 1] = e - 1;
+        }
+        k++;
+    }
+    *n_edges = e;
+    *n_ranges = r;
+}
+
+/* Put the marked window ranks of the pilot y[0..m) in their sorted places
+ * (the rest of y is only partitioned around them): select the first and
+ * last rank of each run of window ranks (select.h), then sort each run.
+ * Every marked y[k] is then exactly the k-th order statistic, and the
+ * windows are all that walk_marks reads.  tmp: m doubles of scratch.
+ * Returns 0, or -1 when out of memory. */
+static int sort_windows(double *y, size_t m, const unsigned char *mark, double *tmp)
+{
+    size_t n_runs = 0;
+    for (size_t k = 0; k < m; k++)
+        if ((mark[k] & 2u) && (k == 0 || !(mark[k - 1] & 2u)))
+            n_runs++;
+    /* runs[2i], runs[2i+1]: first and last rank of run i; ranks: their
+     * distinct values, ascending. */
+    size_t *runs = malloc((4 * n_runs + 1) * sizeof *runs);
+    if (!runs)
+        return -1;
+    size_t *ranks = runs + 2 * n_runs;
+    size_t r = 0, n_ranks = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (!(mark[k] & 2u))
+            continue;
+        size_t end = k;
+        while (end + 1 < m && (mark[end + 1] & 2u))
+            end++;
+        runs[2 * r] = k;
+        runs[2 * r + 1] = end;
+        r++;
+        ranks[n_ranks++] = k;
+        if (end > k)
+            ranks[n_ranks++] = end;
+        k = end;
+    }
+    jf__select_f64(y, m, ranks, n_ranks, tmp);
+    for (size_t i = 0; i < n_runs; i++) {
+        size_t lo = runs[2 * i], hi = runs[2 * i + 1];
+        if (hi > lo + 1)
+            jf__sort_f64(y + lo + 1, hi - lo - 1, tmp);
+    }
+    free(runs);
+    return 0;
+}
+
+/* The (at most JF__QB_HOT) edges holding the most pilot values, at least
+ * `min_count` each, get the fast path of hist_block; ties go to the lower
+ * edge, so the choice is a function of the pilot.  This function can't fail. */
+static void pick_hot(jf__qbracket *q, uint64_t min_count)
+{
+    for (size_t h = 0; h < JF__QB_HOT; h++) {
+        size_t best = SIZE_MAX;
+        for (size_t j = 0; j < q->n_edges; j++) {
+            uint64_t c = q->hist[2 * j + 1];
+            bool taken = false;
+            for (size_t k = 0; k < h; k++)
+                taken |= q->hot_slot[k] == 2 * j + 1;
+            if (!taken && c >= min_count && (best == SIZE_MAX || c > q->hist[2 * best + 1]))
+                best = j;
+        }
+        if (best == SIZE_MAX)
+            break;
+        q->hot[h] = q->edges[best];
+        q->hot_slot[h] = 2 * best + 1;
+    }
+}
+
+/* Build edges, ranges and histogram from the pilot, count the pilot,
+ * free it.  Returns 0, or -1 when out of memory (the pilot is kept). */
+static int start_histogram(jf__qbracket *q)
+{
+    size_t m = q->pilot_n;
+    double *y = q->pilot;
+    /* Scratch: m doubles for the sorts, then m marks. */
+    double *tmp = malloc(m * (sizeof *tmp + 1));
+    if (!tmp)
+        return -1;
+
+    /* Mark the windows; cap_e bounds the edges (before equal values merge). */
+    unsigned char *mark = (unsigned char *)(tmp + m);
+    memset(mark, 0, m);
+    size_t s = edge_stride(m), cap_e = 0;
+    for (size_t i = 0; i < q->n_pct; i++) {
+        size_t lo, hi;
+        window(m, q->pct[i], &lo, &hi);
+        memset(mark + lo, 2, hi - lo + 1);
+        cap_e += (hi - lo) / s + 2;
+    }
+    for (size_t i = 0; i < q->n_pct; i++) {
+        size_t lo, hi;
+        window(m, q->pct[i], &lo, &hi);
+        for (size_t k = lo; k < hi; k += s)
+            mark[k] = 3u;
+        mark[hi] = 3u;
+    }
+    if (cap_e > m)
+        cap_e = m;
+    const size_t cap_r = q->n_pct;
+    if (!q->pilot_sorted && sort_windows(y, m, mark, tmp) != 0) {
+        free(tmp);
+        return -1;
+    }
+
+    void *block = calloc(1, block_bytes(cap_e, cap_r));
+    if (!block) {
+        free(tmp);
+        return -1;
+    }
+    /* Layout by capacity (8-byte items only); ws/we are parked in
+     * gap_slot/start until the final tables are built. */
+    double *edges = block;
+    uint64_t *hist = (uint64_t *)(edges + cap_e);
+    double *lo_bound = (double *)(hist + 2 * cap_e + 1);
+    double *hi_bound = lo_bound + cap_r + 1;
+    uint64_t *cls_count = (uint64_t *)(hi_bound + cap_r);
+    size_t *gap_slot = (size_t *)(cls_count + JF__QB_WAYS * (2 * cap_r + 1));
+    size_t *start = gap_slot + cap_r + 1;
+    size_t *ws = gap_slot, *we = start;
+    size_t n_edges, n_ranges;
+    walk_marks(y, mark, m, &n_edges, &n_ranges, edges, ws, we);
+
+    size_t longest = 1;
+    for (size_t r = 0; r < n_ranges; r++) {
+        size_t len = we[r] - ws[r] + 1;
+        if (len > longest)
+            longest = len;
+        lo_bound[r] = edges[ws[r]];
+        hi_bound[r] = nextafter(edges[we[r]], INFINITY);
+    }
+    lo_bound[n_ranges] = INFINITY;
+    /* Rewrite in place, back to front: gap_slot[g] needs we[g-1], start[g]
+     * needs ws[g] (ws and gap_slot share storage, as do we and start). */
+    for (size_t g = n_ranges; g-- > 0;) {
+        size_t w_end = we[g], w_start = ws[g];
+        gap_slot[g + 1] = 2 * w_end + 2;
+        start[g] = w_start < n_edges - longest ? w_start : n_edges - longest;
+    }
+    gap_slot[0] = 0;
+    start[n_ranges] = 0;
+
+    q->n_steps = 0;
+    for (size_t len = longest; len > 1; len -= len / 2)
+        q->steps[q->n_steps++] = len / 2;
+
+    q->block = block;
+    q->n_edges = n_edges;
+    q->edges = edges;
+    q->hist = hist;
+    q->n_ranges = n_ranges;
+    q->lo_bound = lo_bound;
+    q->hi_bound = hi_bound;
+    q->gap_slot = gap_slot;
+    q->start = start;
+    q->cls_count = cls_count;
+    /* Count the pilot like any other values (only the windows are sorted),
+     * then make the most frequent edges hot (counting does not depend on it). */
+    for (size_t h = 0; h < JF__QB_HOT; h++) {
+        q->hot[h] = NAN;
+        q->hot_slot[h] = 0; /* += 0 */
+    }
+    for (size_t i = 0; i < m; i += JF__QB_BLOCK)
+        hist_block(q, y + i, m - i < JF__QB_BLOCK ? m - i : JF__QB_BLOCK);
+    flush_classes(q);
+    pick_hot(q, m / 64 > 1 ? m / 64 : 2);
+    free(tmp);
+    free(y);
+    q->pilot = NULL;
+    return 0;
+}
+
+/* ---- adding values ----------------------------------------------------- */
+
+/* Bit-order comparisons: -0 < +0, otherwise numeric (no NaN here). */
+static bool before(double a, double b)
+{
+    return a < b || (a == b && signbit(a) && !signbit(b));
+}
+
+/* Check x[0..n) (n >= 1) is finite and find its min and max by bit order.
+ * Returns false on NaN or infinity.  Several running extremes keep the
+ * dependency chains short; only ±0 ties could make their grouping matter,
+ * and those are resolved by a scan of the sign bits. */
+static bool scan_values(const double *x, size_t n, double *min_out, double *max_out)
+{
+    double mn = INFINITY, mx = -INFINITY;
+    bool nan = false;
+    size_t i = 0;
+#ifdef JF__QB_SSE2
+    if (n >= 4) {
+        /* minpd(v, lo) is v < lo ? v : lo, so a NaN v leaves lo alone: NaNs
+         * are caught by the unordered compare, infinities by the extremes. */
+        __m128d lo0 = _mm_set1_pd(INFINITY), lo1 = lo0;
+        __m128d hi0 = _mm_set1_pd(-INFINITY), hi1 = hi0;
+        __m128d un0 = _mm_setzero_pd(), un1 = un0;
+        for (; i + 4 <= n; i += 4) {
+            __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
+            lo0 = _mm_min_pd(a, lo0);
+            lo1 = _mm_min_pd(b, lo1);
+            hi0 = _mm_max_pd(a, hi0);
+            hi1 = _mm_max_pd(b, hi1);
+            un0 = _mm_or_pd(un0, _mm_cmpunord_pd(a, a));
+            un1 = _mm_or_pd(un1, _mm_cmpunord_pd(b, b));
+        }
+        double lo[2], hi[2];
+        _mm_storeu_pd(lo, _mm_min_pd(lo0, lo1));
+        _mm_storeu_pd(hi, _mm_max_pd(hi0, hi1));
+        nan = _mm_movemask_pd(_mm_or_pd(un0, un1)) != 0;
+        mn = lo[0] < lo[1] ? lo[0] : lo[1];
+        mx = hi[0] > hi[1] ? hi[0] : hi[1];
+    }
+#endif
+    for (; i < n; i++) {
+        double v = x[i];
+        nan |= v != v;
+        mn = v < mn ? v : mn;
+        mx = v > mx ? v : mx;
+    }
+    if (nan || !(fabs(mn) <= DBL_MAX) || !(fabs(mx) <= DBL_MAX))
+        return false;
+    if (mn == 0.0 || mx == 0.0) {
+        bool neg_zero = false, pos_zero = false;
+        for (size_t k = 0; k < n; k++) {
+            neg_zero |= x[k] == 0.0 && signbit(x[k]);
+            pos_zero |= x[k] == 0.0 && !signbit(x[k]);
+        }
+        if (mn == 0.0)
+            mn = neg_zero ? -0.0 : 0.0;
+        if (mx == 0.0)
+            mx = pos_zero ? 0.0 : -0.0;
+    }
+    *min_out = mn;
+    *max_out = mx;
+    return true;
+}
+
+/* Count x[0..n) (n <= JF__QB_BLOCK) into the histogram.  Even-class
+ * counts go to cls_count, folded in by flush_classes.  This function can't
+ * fail. */
+static void hist_block(jf__qbracket *q, const double *x, size_t n)
+{
+    uint64_t rng[JF__QB_BLOCK];        /* ranges entirely below x[i] */
+    uint32_t inside[JF__QB_BLOCK + JF__QB_LANES]; /* indices of odd classes */
+    const double *hi_bound = q->hi_bound, *lo_bound = q->lo_bound;
+    const size_t n_ranges = q->n_ranges;
+
+    /* g = the number of ranges entirely below x: x is then in range g when
+     * x >= e[ws_g] (lo_bound[R] = +inf), otherwise in gap g. */
+    size_t i = 0;
+#ifdef JF__QB_SSE2
+    for (; i + 8 <= n; i += 8) {
+        __m128d x0 = _mm_loadu_pd(x + i), x1 = _mm_loadu_pd(x + i + 2);
+        __m128d x2 = _mm_loadu_pd(x + i + 4), x3 = _mm_loadu_pd(x + i + 6);
+        __m128i c0 = _mm_setzero_si128(), c1 = c0, c2 = c0, c3 = c0;
+        for (size_t k = 0; k < n_ranges; k++) {
+            __m128d b = _mm_set1_pd(hi_bound[k]);
+            /* all-ones lanes where x >= b, i.e. -1: subtracting counts them */
+            c0 = _mm_sub_epi64(c0, _mm_castpd_si128(_mm_cmpge_pd(x0, b)));
+            c1 = _mm_sub_epi64(c1, _mm_castpd_si128(_mm_cmpge_pd(x1, b)));
+            c2 = _mm_sub_epi64(c2, _mm_castpd_si128(_mm_cmpge_pd(x2, b)));
+            c3 = _mm_sub_epi64(c3, _mm_castpd_si128(_mm_cmpge_pd(x3, b)));
+        }
+        _mm_storeu_si128((__m128i *)(void *)(rng + i), c0);
+        _mm_storeu_si128((__m128i *)(void *)(rng + i + 2), c1);
+        _mm_storeu_si128((__m128i *)(void *)(rng + i + 4), c2);
+        _mm_storeu_si128((__m128i *)(void *)(rng + i + 6), c3);
+    }
+#endif
+    for (; i < n; i++) {
+        uint64_t c = 0;
+        for (size_t k = 0; k < n_ranges; k++)
+            c += (uint64_t)(x[i] >= hi_bound[k]);
+        rng[i] = c;
+    }
+
+    /* Class 2g or 2g+1; count every class in four interleaved counter sets
+     * and gather the odd ones. */
+    const size_t n_cls = 2 * n_ranges + 1;
+    uint64_t *cc0 = q->cls_count, *cc1 = cc0 + n_cls, *cc2 = cc1 + n_cls, *cc3 = cc2 + n_cls;
+    size_t m = 0;
+    /* Values equal to a hot atom are counted here and not searched: a run
+     * of them would otherwise serialise on one histogram cell. */
+    const double hot0 = q->hot[0], hot1 = q->hot[1];
+    size_t n_hot0 = 0, n_hot1 = 0;
+#define JF__QB_CLASSIFY(cc, off)                                                  \
+    do {                                                                          \
+        size_t g_ = rng[i + (off)];                                               \
+        double v_ = x[i + (off)];                                                 \
+        size_t in_ = (size_t)(v_ >= lo_bound[g_]);                                \
+        size_t h0_ = (size_t)(v_ == hot0), h1_ = (size_t)(v_ == hot1);            \
+        (cc)[2 * g_ + in_]++;                                                     \
+        n_hot0 += h0_;                                                            \
+        n_hot1 += h1_;                                                            \
+        inside[m] = (uint32_t)(i + (off));                                        \
+        m += in_ & (size_t)!(h0_ | h1_);                                          \
+    } while (0)
+    for (i = 0; i + 4 <= n; i += 4) {
+        JF__QB_CLASSIFY(cc0, 0);
+        JF__QB_CLASSIFY(cc1, 1);
+        JF__QB_CLASSIFY(cc2, 2);
+        JF__QB_CLASSIFY(cc3, 3);
+    }
+    for (; i < n; i++)
+        JF__QB_CLASSIFY(cc0, 0);
+#undef JF__QB_CLASSIFY
+    q->hist[q->hot_slot[0]] += n_hot0;
+    q->hist[q->hot_slot[1]] += n_hot1;
+    if (m == 0)
+        return;
+
+    /* Binary searches, JF__QB_LANES values at a time, all taking the same
+     * steps; the last group is padded with copies of its last value. */
+    for (size_t t = m; t % JF__QB_LANES != 0; t++)
+        inside[t] = inside[m - 1];
+    const double *e = q->edges;
+    const size_t *start = q->start;
+    const size_t *steps = q->steps;
+    const size_t n_steps = q->n_steps;
+    uint64_t *hist = q->hist;
+    for (size_t g = 0; g < m; g += JF__QB_LANES) {
+        double v[JF__QB_LANES];
+        size_t base[JF__QB_LANES];
+        for (size_t t = 0; t < JF__QB_LANES; t++) {
+            size_t k = inside[g + t];
+            v[t] = x[k];
+            base[t] = start[rng[k]];
+        }
+        for (size_t s = 0; s < n_steps; s++) {
+            const size_t step = steps[s];
+            for (size_t t = 0; t < JF__QB_LANES; t++)
+                base[t] += e[base[t] + step] <= v[t] ? step : 0;
+        }
+        size_t cnt = m - g < JF__QB_LANES ? m - g : JF__QB_LANES;
+        for (size_t t = 0; t < cnt; t++) {
+            size_t j = base[t];
+            hist[2 * j + 1 + (size_t)(e[j] < v[t])]++;
+        }
+    }
+}
+
+/* Fold the between-range class counts into the histogram and zero them. */
+static void flush_classes(jf__qbracket *q)
+{
+    const size_t n_cls = 2 * q->n_ranges + 1;
+    for (size_t g = 0; g <= q->n_ranges; g++) {
+        uint64_t sum = 0;
+        for (size_t w = 0; w < JF__QB_WAYS; w++)
+            sum += q->cls_count[w * n_cls + 2 * g];
+        q->hist[q->gap_slot[g]] += sum;
+    }
+    memset(q->cls_count, 0, JF__QB_WAYS * n_cls * sizeof(uint64_t));
+}
+
+int jf__qbracket_add(jf__qbracket *q, const double *x, size_t n)
+{
+    if (q->broken)
+        return -1;
+    if (n == 0)
+        return 0;
+    double mn, mx;
+    if (!scan_values(x, n, &mn, &mx))
+        return -2;
+    if (before(mn, q->min))
+        q->min = mn;
+    if (before(q->max, mx))
+        q->max = mx;
+
+    size_t i = 0;
+    if (q->pilot) {
+        size_t room = q->pilot_n - (size_t)q->n;
+        size_t take = n < room ? n : room;
+        if (take > 0) {
+            memcpy(q->pilot + q->n, x, take * sizeof *x);
+            q->n += take;
+            q->pilot_sorted = q->n <= 1;
+        }
+        i = take;
+        if (i == n)
+            return 0;
+        if (start_histogram(q) != 0) {
+            q->broken = true;
+            return -1;
+        }
+    }
+    for (; i < n; i += JF__QB_BLOCK) {
+        size_t len = n - i < JF__QB_BLOCK ? n - i : JF__QB_BLOCK;
+        hist_block(q, x + i, len);
+        q->n += len;
+    }
+    flush_classes(q);
+    return 0;
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+typedef struct {
+    double v;
+    uint64_t lo, hi; /* x_(k) == v for every k in [lo, hi] */
+} known_point;
+
+/* a = the last known point with lo <= j0, b = the first with hi >= j1
+ * (j0 <= j1 <= n-1).  Known points: min, the edges, max (see the top). */
+static void bracket(const jf__qbracket *q, uint64_t j0, uint64_t j1, known_point *a, known_point *b)
+{
+    const size_t n_edges = q->n_edges;
+    const uint64_t *hist = q->hist;
+    known_point p;
+    if (q->min < q->edges[0]) {
+        p = (known_point){q->min, 0, 0};
+        *a = p;
+        if (p.hi >= j1) {
+            *b = p;
+            return;
+        }
+    }
+    uint64_t below = hist[0];
+    for (size_t j = 0; j < n_edges; j++) {
+        uint64_t upto = below + hist[2 * j + 1];
+        p = (known_point){q->edges[j], below, upto - 1};
+        if (p.lo <= j0)
+            *a = p;
+        if (p.hi >= j1) {
+            *b = p;
+            return;
+        }
+        below = upto + hist[2 * j + 2];
+    }
+    /* Reached only when max > e[E-1] (else the last edge ends at n-1). */
+    p = (known_point){q->max, q->n - 1, q->n - 1};
+    if (p.lo <= j0)
+        *a = p;
+    *b = p;
+}
+
+/* One level from the histogram, as described at the top. */
+static bool level_from_histogram(const jf__qbracket *q, unsigned pct, double eps, double *out)
+{
+    uint64_t num = (q->n - 1) * pct; /* 100·h */
+    uint64_t j0 = num / 100u, rem = num % 100u, j1 = j0 + (rem != 0);
+    known_point a = {0.0, 0, 0}, b = {0.0, 0, 0};
+    bracket(q, j0, j1, &a, &b);
+    if (a.hi >= j0 && b.lo <= j1) {
+        /* The same arithmetic as jf__percentile_sorted. */
+        *out = rem == 0 ? a.v : a.v + ((double)rem / 100.0) * (b.v - a.v);
+        return true;
+    }
+    /* a.hi < h < b.lo: gaps in hundredths of a rank. */
+    uint64_t below = num - 100u * a.hi, above = 100u * b.lo - num;
+    double limit = 100.0 * eps * (double)q->n;
+    if ((double)below <= limit && (double)above <= limit) {
+        double t = (double)below / (double)(below + above);
+        double v = (1.0 - t) * a.v + t * b.v;
+        *out = v < a.v ? a.v : v > b.v ? b.v : v;
+        return true;
+    }
+    if ((double)below <= limit) {
+        *out = a.v;
+        return true;
+    }
+    if ((double)above <= limit) {
+        *out = b.v;
+        return true;
+    }
+    return false;
+}
+
+int jf__qbracket_quantiles(jf__qbracket *q, double eps, double *out, bool *certified)
+{
+    for (size_t i = 0; i < q->n_pct; i++) {
+        out[i] = NAN;
+        certified[i] = false;
+    }
+    if (q->broken)
+        return -1;
+    if (q->n == 0)
+        return 0;
+    if (q->pilot) {
+        size_t n = (size_t)q->n;
+        if (!q->pilot_sorted) {
+            double *tmp = malloc(n * sizeof *tmp);
+            jf__sort_doubles(q->pilot, n, tmp); /* heapsort when tmp is NULL */
+            free(tmp);
+            q->pilot_sorted = true;
+        }
+        for (size_t i = 0; i < q->n_pct; i++)
+            certified[i] = jf__percentile_sorted(q->pilot, n, q->pct[i], &out[i]);
+        return 0;
+    }
+    for (size_t i = 0; i < q->n_pct; i++)
+        certified[i] = level_from_histogram(q, q->pct[i], eps, &out[i]);
+    return 0;
+}
