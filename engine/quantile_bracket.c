@@ -103,7 +103,7 @@
 #define JF__QB_MAX_PILOT ((size_t)1 << 32)
 #define JF__QB_BLOCK 512u
 #define JF__QB_MAX_STEPS 64u
-#define JF__QB_WAYS 4u
+#define JF__QB_ACC_WORDS(r) (4 * (r) + 2) /* hist_block's per-bound totals: 2r pairs of lanes */
 #define JF__QB_LANES 16u  /* binary searches in flight at once */
 #define JF__QB_HOT 2u   /* atoms (edges taken by >= 1/64 of the pilot) with a fast path */
 
@@ -131,7 +131,7 @@ struct jf__qbracket {
     double *hi_bound;  /* R: the double just above e[we_g] */
     size_t *gap_slot;  /* R+1: histogram slot of the even class 2g */
     size_t *start;     /* R+1: first edge index searched for range g */
-    uint64_t *cls_count; /* JF__QB_WAYS x (2R+1) counters, zero between calls */
+    uint64_t *acc;     /* JF__QB_ACC_WORDS(R) scratch words of hist_block */
     size_t n_steps;
     size_t steps[JF__QB_MAX_STEPS]; /* the binary search's probe offsets */
     double hot[JF__QB_HOT];  /* atoms counted without a search (NaN: none) */
@@ -181,7 +181,7 @@ static size_t edge_stride(size_t m)
 static size_t block_bytes(size_t n_edges, size_t n_ranges)
 {
     size_t doubles = n_edges + (2 * n_edges + 1) + 2 * n_ranges + 1;
-    size_t words = 2 * (n_ranges + 1) + JF__QB_WAYS * (2 * n_ranges + 1);
+    size_t words = 2 * (n_ranges + 1) + JF__QB_ACC_WORDS(n_ranges);
     return doubles * sizeof(double) + words * sizeof(uint64_t);
 }
 
@@ -271,7 +271,6 @@ uint64_t jf__qbracket_count(const jf__qbracket *q)
 /* ---- the switch from pilot to histogram -------------------------------- */
 
 static void hist_block(jf__qbracket *q, const double *x, size_t n);
-static void flush_classes(jf__qbracket *q);
 
 /* Walk the marked pilot ranks (bit 1: inside a window, bit 0: an edge) in
  * order, merging equal edge values into one edge and turning runs of window
@@ -424,8 +423,8 @@ static int start_histogram(jf__qbracket *q)
     uint64_t *hist = (uint64_t *)(edges + cap_e);
     double *lo_bound = (double *)(hist + 2 * cap_e + 1);
     double *hi_bound = lo_bound + cap_r + 1;
-    uint64_t *cls_count = (uint64_t *)(hi_bound + cap_r);
-    size_t *gap_slot = (size_t *)(cls_count + JF__QB_WAYS * (2 * cap_r + 1));
+    uint64_t *acc = (uint64_t *)(hi_bound + cap_r);
+    size_t *gap_slot = (size_t *)(acc + JF__QB_ACC_WORDS(cap_r));
     size_t *start = gap_slot + cap_r + 1;
     size_t *ws = gap_slot, *we = start;
     size_t n_edges, n_ranges;
@@ -463,7 +462,7 @@ static int start_histogram(jf__qbracket *q)
     q->hi_bound = hi_bound;
     q->gap_slot = gap_slot;
     q->start = start;
-    q->cls_count = cls_count;
+    q->acc = acc;
     /* Count the pilot like any other values (only the windows are sorted),
      * then make the most frequent edges hot (counting does not depend on it). */
     for (size_t h = 0; h < JF__QB_HOT; h++) {
@@ -472,7 +471,6 @@ static int start_histogram(jf__qbracket *q)
     }
     for (size_t i = 0; i < m; i += JF__QB_BLOCK)
         hist_block(q, y + i, m - i < JF__QB_BLOCK ? m - i : JF__QB_BLOCK);
-    flush_classes(q);
     pick_hot(q, m / 64 > 1 ? m / 64 : 2);
     free(tmp);
     free(y);
@@ -530,11 +528,15 @@ static bool scan_values(const double *x, size_t n, double *min_out, double *max_
     if (nan || !(fabs(mn) <= DBL_MAX) || !(fabs(mx) <= DBL_MAX))
         return false;
     if (mn == 0.0 || mx == 0.0) {
-        bool neg_zero = false, pos_zero = false;
+        /* Bit patterns, without branches: one pass the compiler vectorises. */
+        uint64_t neg = 0, pos = 0;
         for (size_t k = 0; k < n; k++) {
-            neg_zero |= x[k] == 0.0 && signbit(x[k]);
-            pos_zero |= x[k] == 0.0 && !signbit(x[k]);
+            uint64_t u;
+            memcpy(&u, x + k, sizeof u);
+            neg |= (uint64_t)(u == ((uint64_t)1 << 63));
+            pos |= (uint64_t)(u == 0);
         }
+        bool neg_zero = neg != 0, pos_zero = pos != 0;
         if (mn == 0.0)
             mn = neg_zero ? -0.0 : 0.0;
         if (mx == 0.0)
@@ -545,9 +547,8 @@ static bool scan_values(const double *x, size_t n, double *min_out, double *max_
     return true;
 }
 
-/* Count x[0..n) (n <= JF__QB_BLOCK) into the histogram.  Even-class
- * counts go to cls_count, folded in by flush_classes.  This function can't
- * fail. */
+/* Count x[0..n) (n <= JF__QB_BLOCK) into the histogram.  This function
+ * can't fail. */
 static void hist_block(jf__qbracket *q, const double *x, size_t n)
 {
     uint64_t rng[JF__QB_BLOCK];        /* ranges entirely below x[i] */
@@ -555,65 +556,103 @@ static void hist_block(jf__qbracket *q, const double *x, size_t n)
     const double *hi_bound = q->hi_bound, *lo_bound = q->lo_bound;
     const size_t n_ranges = q->n_ranges;
 
-    /* g = the number of ranges entirely below x: x is then in range g when
-     * x >= e[ws_g] (lo_bound[R] = +inf), otherwise in gap g. */
-    size_t i = 0;
+    /* g = the number of ranges entirely below x (x >= hi_bound[k]): x is
+     * then in range g when x >= e[ws_g] = lo_bound[g] (lo_bound[R] = +inf),
+     * otherwise in gap g.  Values inside a range are gathered for the search
+     * unless they equal a hot atom, which is counted here instead (a run of
+     * them would otherwise serialise on one histogram cell). */
+    const double hot0 = q->hot[0], hot1 = q->hot[1];
+    uint64_t n_hot0 = 0, n_hot1 = 0;
+    size_t m = 0, i = 0;
 #ifdef JF__QB_SSE2
-    for (; i + 8 <= n; i += 8) {
-        __m128d x0 = _mm_loadu_pd(x + i), x1 = _mm_loadu_pd(x + i + 2);
-        __m128d x2 = _mm_loadu_pd(x + i + 4), x3 = _mm_loadu_pd(x + i + 6);
-        __m128i c0 = _mm_setzero_si128(), c1 = c0, c2 = c0, c3 = c0;
-        for (size_t k = 0; k < n_ranges; k++) {
-            __m128d b = _mm_set1_pd(hi_bound[k]);
-            /* all-ones lanes where x >= b, i.e. -1: subtracting counts them */
-            c0 = _mm_sub_epi64(c0, _mm_castpd_si128(_mm_cmpge_pd(x0, b)));
-            c1 = _mm_sub_epi64(c1, _mm_castpd_si128(_mm_cmpge_pd(x1, b)));
-            c2 = _mm_sub_epi64(c2, _mm_castpd_si128(_mm_cmpge_pd(x2, b)));
-            c3 = _mm_sub_epi64(c3, _mm_castpd_si128(_mm_cmpge_pd(x3, b)));
+    /* Eight values at a time.  The gap counts come from per-bound totals:
+     * with N_hi[k] = #{x >= hi_bound[k]} and N_lo[k] = #{x >= lo_bound[k]},
+     * gap g holds N_hi[g-1] - N_lo[g] values (N_hi[-1] = all, N_lo[R] = 0:
+     * values are finite).  Totals are kept as negated lane sums in the
+     * acc scratch: acc[2k] for hi_bound[k], acc[2k+1] for lo_bound[k]. */
+    size_t n8 = n - n % 8;
+    if (n8 > 0) {
+        __m128i *acc = (__m128i *)(void *)q->acc;
+        const __m128i zero = _mm_setzero_si128();
+        for (size_t k = 0; k < 2 * n_ranges; k++)
+            _mm_storeu_si128(acc + k, zero);
+        __m128i h0acc = zero, h1acc = zero;
+        const __m128d vh0 = _mm_set1_pd(hot0), vh1 = _mm_set1_pd(hot1);
+        uint64_t flag[8];
+        for (; i < n8; i += 8) {
+            __m128d xv[4];
+            __m128i ch[4], cl[4];
+            for (int j = 0; j < 4; j++) {
+                xv[j] = _mm_loadu_pd(x + i + 2 * (size_t)j);
+                ch[j] = cl[j] = zero;
+            }
+            for (size_t k = 0; k < n_ranges; k++) {
+                __m128d bh = _mm_set1_pd(hi_bound[k]), bl = _mm_set1_pd(lo_bound[k]);
+                __m128i sh = zero, sl = zero;
+                for (int j = 0; j < 4; j++) {
+                    /* all-ones lanes where x >= b, i.e. -1: subtracting counts them */
+                    __m128i mh = _mm_castpd_si128(_mm_cmpge_pd(xv[j], bh));
+                    __m128i ml = _mm_castpd_si128(_mm_cmpge_pd(xv[j], bl));
+                    ch[j] = _mm_sub_epi64(ch[j], mh);
+                    cl[j] = _mm_sub_epi64(cl[j], ml);
+                    sh = _mm_add_epi64(sh, mh);
+                    sl = _mm_add_epi64(sl, ml);
+                }
+                _mm_storeu_si128(acc + 2 * k, _mm_add_epi64(_mm_loadu_si128(acc + 2 * k), sh));
+                _mm_storeu_si128(acc + 2 * k + 1,
+                                 _mm_add_epi64(_mm_loadu_si128(acc + 2 * k + 1), sl));
+            }
+            __m128i any = zero;
+            for (int j = 0; j < 4; j++) {
+                __m128i e0 = _mm_castpd_si128(_mm_cmpeq_pd(xv[j], vh0));
+                __m128i e1 = _mm_castpd_si128(_mm_cmpeq_pd(xv[j], vh1));
+                h0acc = _mm_sub_epi64(h0acc, e0);
+                h1acc = _mm_sub_epi64(h1acc, e1);
+                /* inside = cl - ch (0 or 1), unless hot */
+                __m128i in = _mm_andnot_si128(_mm_or_si128(e0, e1), _mm_sub_epi64(cl[j], ch[j]));
+                _mm_storeu_si128((__m128i *)(void *)(rng + i + 2 * (size_t)j), ch[j]);
+                _mm_storeu_si128((__m128i *)(void *)(flag + 2 * j), in);
+                any = _mm_or_si128(any, in);
+            }
+            if (_mm_movemask_epi8(_mm_cmpeq_epi32(any, zero)) != 0xFFFF)
+                for (size_t t = 0; t < 8; t++) {
+                    inside[m] = (uint32_t)(i + t);
+                    m += flag[t];
+                }
         }
-        _mm_storeu_si128((__m128i *)(void *)(rng + i), c0);
-        _mm_storeu_si128((__m128i *)(void *)(rng + i + 2), c1);
-        _mm_storeu_si128((__m128i *)(void *)(rng + i + 4), c2);
-        _mm_storeu_si128((__m128i *)(void *)(rng + i + 6), c3);
+        uint64_t lanes[2];
+        _mm_storeu_si128((__m128i *)(void *)lanes, h0acc);
+        n_hot0 += lanes[0] + lanes[1];
+        _mm_storeu_si128((__m128i *)(void *)lanes, h1acc);
+        n_hot1 += lanes[0] + lanes[1];
+        uint64_t prev_hi = n8; /* N_hi[-1] */
+        for (size_t g = 0; g <= n_ranges; g++) {
+            uint64_t n_lo = 0, n_hi = 0;
+            if (g < n_ranges) {
+                _mm_storeu_si128((__m128i *)(void *)lanes, acc[2 * g + 1]);
+                n_lo = 0 - (lanes[0] + lanes[1]);
+                _mm_storeu_si128((__m128i *)(void *)lanes, acc[2 * g]);
+                n_hi = 0 - (lanes[0] + lanes[1]);
+            }
+            q->hist[q->gap_slot[g]] += prev_hi - n_lo;
+            prev_hi = n_hi;
+        }
     }
 #endif
+    /* The rest (all of it without SSE2), one value at a time. */
     for (; i < n; i++) {
-        uint64_t c = 0;
+        uint64_t g = 0;
         for (size_t k = 0; k < n_ranges; k++)
-            c += (uint64_t)(x[i] >= hi_bound[k]);
-        rng[i] = c;
+            g += (uint64_t)(x[i] >= hi_bound[k]);
+        rng[i] = g;
+        size_t in = (size_t)(x[i] >= lo_bound[g]);
+        size_t h0 = (size_t)(x[i] == hot0), h1 = (size_t)(x[i] == hot1);
+        q->hist[q->gap_slot[g]] += 1 - in;
+        n_hot0 += h0;
+        n_hot1 += h1;
+        inside[m] = (uint32_t)i;
+        m += in & (size_t)!(h0 | h1);
     }
-
-    /* Class 2g or 2g+1; count every class in four interleaved counter sets
-     * and gather the odd ones. */
-    const size_t n_cls = 2 * n_ranges + 1;
-    uint64_t *cc0 = q->cls_count, *cc1 = cc0 + n_cls, *cc2 = cc1 + n_cls, *cc3 = cc2 + n_cls;
-    size_t m = 0;
-    /* Values equal to a hot atom are counted here and not searched: a run
-     * of them would otherwise serialise on one histogram cell. */
-    const double hot0 = q->hot[0], hot1 = q->hot[1];
-    size_t n_hot0 = 0, n_hot1 = 0;
-#define JF__QB_CLASSIFY(cc, off)                                                  \
-    do {                                                                          \
-        size_t g_ = rng[i + (off)];                                               \
-        double v_ = x[i + (off)];                                                 \
-        size_t in_ = (size_t)(v_ >= lo_bound[g_]);                                \
-        size_t h0_ = (size_t)(v_ == hot0), h1_ = (size_t)(v_ == hot1);            \
-        (cc)[2 * g_ + in_]++;                                                     \
-        n_hot0 += h0_;                                                            \
-        n_hot1 += h1_;                                                            \
-        inside[m] = (uint32_t)(i + (off));                                        \
-        m += in_ & (size_t)!(h0_ | h1_);                                          \
-    } while (0)
-    for (i = 0; i + 4 <= n; i += 4) {
-        JF__QB_CLASSIFY(cc0, 0);
-        JF__QB_CLASSIFY(cc1, 1);
-        JF__QB_CLASSIFY(cc2, 2);
-        JF__QB_CLASSIFY(cc3, 3);
-    }
-    for (; i < n; i++)
-        JF__QB_CLASSIFY(cc0, 0);
-#undef JF__QB_CLASSIFY
     q->hist[q->hot_slot[0]] += n_hot0;
     q->hist[q->hot_slot[1]] += n_hot1;
     if (m == 0)
@@ -647,19 +686,6 @@ static void hist_block(jf__qbracket *q, const double *x, size_t n)
             hist[2 * j + 1 + (size_t)(e[j] < v[t])]++;
         }
     }
-}
-
-/* Fold the between-range class counts into the histogram and zero them. */
-static void flush_classes(jf__qbracket *q)
-{
-    const size_t n_cls = 2 * q->n_ranges + 1;
-    for (size_t g = 0; g <= q->n_ranges; g++) {
-        uint64_t sum = 0;
-        for (size_t w = 0; w < JF__QB_WAYS; w++)
-            sum += q->cls_count[w * n_cls + 2 * g];
-        q->hist[q->gap_slot[g]] += sum;
-    }
-    memset(q->cls_count, 0, JF__QB_WAYS * n_cls * sizeof(uint64_t));
 }
 
 int jf__qbracket_add(jf__qbracket *q, const double *x, size_t n)
@@ -698,7 +724,6 @@ int jf__qbracket_add(jf__qbracket *q, const double *x, size_t n)
         hist_block(q, x + i, len);
         q->n += len;
     }
-    flush_classes(q);
     return 0;
 }
 

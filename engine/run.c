@@ -28,9 +28,9 @@
  *                     below with a quantile sketch (quantile_sketch.h).
  *
  * Sketch mode works in groups of G consecutive blocks (G·B·K·8 bytes about
- * 32 MiB, rounded up to a multiple of the thread count so that no thread
- * idles in phase 1; the results do not depend on G).  Phase 1: the threads simulate
- * the group's blocks (any thread, any order) into a shared series-major group
+ * 128 MiB or an eighth of the budget, rounded up to a multiple of the thread
+ * count so that no thread idles in phase 1; the results do not depend on G).
+ * Phase 1: the threads simulate the group's blocks (any thread, any order) into a shared series-major group
  * buffer.  Phase 2, after a barrier: the threads split the series-years k
  * among themselves; for its k a thread merges the per-block accumulators
  * (n, Σ, M2) into the global one strictly in block order (Chan et al.) and
@@ -104,8 +104,8 @@
 #define JF__SUB_BLOCK 32u          /* paths per trip through the annual buffer (cache) */
 #define JF__BLOCK_MIN_PATHS 16u
 #define JF__BLOCK_BUFFER_BYTES ((size_t)16 << 20)
-#define JF__GROUP_BUFFER_BYTES ((size_t)32 << 20)
-#define JF__GROUP_MAX_BLOCKS 16u
+#define JF__GROUP_BUFFER_BYTES ((size_t)128 << 20)
+#define JF__GROUP_MAX_BLOCKS 64u   /* 16,384 paths */
 #define JF__DEFAULT_MEMORY_BUDGET ((size_t)2 << 30)
 #define JF__SKETCH_EPS 0.001
 #define JF__PROGRESS_SECONDS 0.2
@@ -196,15 +196,19 @@ static size_t block_paths(size_t n_annual, size_t n_metrics)
     return b;
 }
 
-/* Blocks per group: about JF__GROUP_BUFFER_BYTES of annual values, rounded
- * up to a multiple of the thread count so that phase 1 keeps every thread
- * busy.  The results do not depend on G (a sketch sees its values in path
- * order and the moments merge per block of B, in block order, whatever the
- * grouping), so G may depend on the thread count where B may not. */
-static size_t group_blocks(size_t n_annual, size_t block, int nthreads)
+/* Blocks per group: about JF__GROUP_BUFFER_BYTES of annual values (at most
+ * an eighth of the memory budget), rounded up to a multiple of the thread
+ * count so that phase 1 keeps every thread busy.  Big groups matter: phase 2
+ * brings each series-year's bracket (~24 KiB) into cache once per group, so
+ * more paths per group spread that cost thinner.  The results do not depend
+ * on G (a bracket sees its values in path order and the moments merge per
+ * block of B, in block order, whatever the grouping), so G may depend on the
+ * thread count and the budget where B may not. */
+static size_t group_blocks(size_t n_annual, size_t block, int nthreads, size_t budget)
 {
     size_t per_block = n_annual * block * sizeof(double);
-    size_t g = per_block > 0 ? JF__GROUP_BUFFER_BYTES / per_block : JF__GROUP_MAX_BLOCKS;
+    size_t bytes = budget / 8 < JF__GROUP_BUFFER_BYTES ? budget / 8 : JF__GROUP_BUFFER_BYTES;
+    size_t g = per_block > 0 ? bytes / per_block : JF__GROUP_MAX_BLOCKS;
     size_t t = nthreads > 1 ? (size_t)nthreads : 1;
     if (g < 1)
         g = 1;
@@ -614,7 +618,7 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         size_t bk = jf__qbracket_peak_bytes(JF_N_PCT, pilot) -
                     jf__qbracket_switch_bytes(JF_N_PCT, pilot);
         size_t group_bytes = 0, sketch_bytes = 0;
-        if (bk && mul_size(rs.n_annual, group_blocks(rs.n_annual, rs.block, nthreads) * rs.block,
+        if (bk && mul_size(rs.n_annual, group_blocks(rs.n_annual, rs.block, nthreads, budget) * rs.block,
                            sizeof(double), &group_bytes) &&
             mul_size(rs.n_annual, bk + sizeof(jf__moments) + sizeof(jf__qbracket *) + 2, 1,
                      &sketch_bytes))
@@ -661,7 +665,7 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
             st = set_error(err, JF_ERR_NOMEM, "out of memory allocating quantile sketches");
             goto done;
         }
-        rs.group = group_blocks(rs.n_annual, rs.block, nthreads);
+        rs.group = group_blocks(rs.n_annual, rs.block, nthreads, budget);
         size_t group_bytes;
         if (mul_size(rs.n_annual ? rs.n_annual : 1, rs.group * rs.block, sizeof(double),
                      &group_bytes))
