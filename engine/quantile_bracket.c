@@ -629,10 +629,9 @@ static void hist_block(jf__qbracket *q, const double *x, size_t n)
         for (size_t g = 0; g <= n_ranges; g++) {
             uint64_t n_lo = 0, n_hi = 0;
             if (g < n_ranges) {
-                _mm_storeu_si128((__m128i *)(void *)lanes, acc[2 * g + 1]);
-                n_lo = 0 - (lanes[0] + lanes[1]);
-                _mm_storeu_si128((__m128i *)(void *)lanes, acc[2 * g]);
-                n_hi = 0 - (lanes[0] + lanes[1]);
+                /* the two lanes of acc[2g+1] and of acc[2g], as words */
+                n_lo = 0 - (q->acc[4 * g + 2] + q->acc[4 * g + 3]);
+                n_hi = 0 - (q->acc[4 * g] + q->acc[4 * g + 1]);
             }
             q->hist[q->gap_slot[g]] += prev_hi - n_lo;
             prev_hi = n_hi;
