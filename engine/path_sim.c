@@ -810,13 +810,17 @@ void jf__path_simulate(const jf__model *model, jf__path_ws *ws, uint64_t path,
     for (size_t r = 0; r < nr; r++) {
         if (m->res[r].res->price.model == JF_PRICE_FIXED)
             continue;
+        /* z_r = Σ_k L[r][k]·e_k over the row's nonzeros, one whole year row at
+         * a time (a vectorisable axpy; per year the same sum in the same order). */
         double *z = ws->z + r * T;
         const size_t first = m->res[r].chol_first, n = m->res[r].chol_n;
-        for (size_t i = 0; i < T; i++) {
-            double sum = 0.0;
-            for (size_t k = first; k < first + n; k++)
-                sum += m->chol_val[k] * ws->eps[m->chol_col[k] * T + i];
-            z[i] = sum;
+        for (size_t i = 0; i < T; i++)
+            z[i] = 0.0;
+        for (size_t k = first; k < first + n; k++) {
+            const double l = m->chol_val[k];
+            const double *e = ws->eps + m->chol_col[k] * T;
+            for (size_t i = 0; i < T; i++)
+                z[i] += l * e[i];
         }
     }
 
