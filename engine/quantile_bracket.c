@@ -40,7 +40,9 @@
  * known point with lo <= j0 and b = the first with hi >= j1 (min and max
  * guarantee both exist), so a <= x_(j0) <= Q <= x_(j1) <= b.
  *   - If a.hi >= j0 and b.lo <= j1 then a = x_(j0) and b = x_(j1): the
- *     answer is Q computed exactly as jf__percentile_sorted does.
+ *     answer is Q computed exactly as jf__percentile_sorted does (with min
+ *     and max themselves for x_(0) and x_(n-1), so that levels 0 and 100
+ *     keep the sign of a zero extreme).
  *   - Otherwise a.hi < h < b.lo, and any v in [a, b] has c<=(v) - 1 >= a.hi
  *     (v >= a = x_(a.hi)) and c<(v) <= b.lo (v <= b = x_(b.lo)), so its rank
  *     error is at most G = max(h - a.hi, b.lo - h).  If G <= eps·n the answer
@@ -775,8 +777,13 @@ static bool level_from_histogram(const jf__qbracket *q, unsigned pct, double eps
     known_point a = {0.0, 0, 0}, b = {0.0, 0, 0};
     bracket(q, j0, j1, &a, &b);
     if (a.hi >= j0 && b.lo <= j1) {
-        /* The same arithmetic as jf__percentile_sorted. */
-        *out = rem == 0 ? a.v : a.v + ((double)rem / 100.0) * (b.v - a.v);
+        /* The same arithmetic as jf__percentile_sorted.  x_(0) and x_(n-1)
+         * are min and max bit for bit (an edge may be a zero of the other
+         * sign). */
+        const uint64_t last = q->n - 1;
+        double lo = j0 == 0 ? q->min : j0 == last ? q->max : a.v;
+        double hi = j1 == last ? q->max : b.v;
+        *out = rem == 0 ? lo : lo + ((double)rem / 100.0) * (hi - lo);
         return true;
     }
     /* a.hi < h < b.lo: gaps in hundredths of a rank. */

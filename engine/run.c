@@ -136,7 +136,7 @@ typedef struct {
     double *annual_samples;  /* K × paths (exact mode) */
     jf__qbracket **brackets; /* K (sketch mode, first pass) */
     jf__sketch **sketches;   /* K, NULL where not needed (fallback pass) */
-    unsigned char *uncertified; /* K: the bracket could not certify a percentile */
+    unsigned char *uncertified; /* K: bit q set when the bracket could not certify level q */
     bool fallback;           /* the fallback pass: sketches only, no moments, no metrics */
     jf__moments *moments;    /* K (sketch mode) */
     unsigned char *nonfinite;/* K (sketch mode): a value was ±inf or NaN, so no percentiles */
@@ -472,7 +472,7 @@ static void compute_stats(run_state *rs, const jf__catalogue *cat, jf_results *r
                 }
             for (int q = 0; q < JF_N_PCT; q++) {
                 if (!cert[q])
-                    rs->uncertified[k] = 1;
+                    rs->uncertified[k] |= (unsigned char)(1u << q);
                 st->has_pct[q] = isfinite(v[q]);
                 st->pct[q] = st->has_pct[q] ? v[q] : 0.0;
             }
@@ -491,7 +491,7 @@ static jf_status fallback_pass(run_state *rs, jf_results *res, int nthreads, jf_
 {
     size_t K = rs->n_annual, n_flagged = 0;
     for (size_t k = 0; k < K; k++)
-        n_flagged += rs->uncertified[k];
+        n_flagged += rs->uncertified[k] != 0;
     if (n_flagged == 0)
         return JF_OK;
     rs->sketches = calloc(K, sizeof *rs->sketches);
@@ -525,6 +525,8 @@ static jf_status fallback_pass(run_state *rs, jf_results *res, int nthreads, jf_
             for (int q = 0; q < JF_N_PCT; q++)
                 v[q] = NAN;
         for (int q = 0; q < JF_N_PCT; q++) {
+            if (!(rs->uncertified[k] & (1u << q)))
+                continue; /* certified by the bracket: kept */
             st->has_pct[q] = isfinite(v[q]);
             st->pct[q] = st->has_pct[q] ? v[q] : 0.0;
         }

@@ -13,6 +13,7 @@
  * Random inputs come from a fixed xorshift64* generator, normals by
  * Box–Muller.
  */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -171,9 +172,9 @@ static size_t check_certified(jf__qbracket *q, const double *sorted, size_t n, c
 static void check_exact(jf__qbracket *q, const double *sorted, size_t n, const unsigned *pct,
                         size_t n_pct)
 {
-    double out[16];
-    bool cert[16];
-    assert_true(n_pct <= 16);
+    double out[128];
+    bool cert[128];
+    assert_true(n_pct <= 128);
     assert_int_equal(jf__qbracket_quantiles(q, EPS, out, cert), 0);
     for (size_t i = 0; i < n_pct; i++) {
         double ref;
@@ -516,6 +517,326 @@ static void test_small_pilot(void **state)
     free(x);
 }
 
+/* Levels 0 and 100 are min and max bit for bit even when the extreme is a
+ * zero whose sign differs from the pilot's zero edge: a pilot of 4 values
+ * whose largest is -0, then +0 (so max = +0 by the sort's order, while the
+ * top edge is -0); and the mirror image for min.  Level 50 (n = 5: h = 2,
+ * the middle value) is exact as well. */
+static void test_signed_zero_extremes(void **state)
+{
+    (void)state;
+    const unsigned pct[3] = {0, 50, 100};
+    const double up[5] = {-1.0, -2.0, -0.0, -3.0, 0.0};
+    const double down[5] = {1.0, 2.0, 0.0, 3.0, -0.0};
+    const double *xs[2] = {up, down};
+    for (size_t t = 0; t < 2; t++) {
+        jf__qbracket *q = feed(xs[t], 5, pct, 3, 4, 0);
+        double *y = sorted_copy(xs[t], 5);
+        check_exact(q, y, 5, pct, 3);
+        free(y);
+        jf__qbracket_free(q);
+    }
+}
+
+/* ---- randomized properties --------------------------------------------- */
+
+/* Mixtures of up to four components, each one of: an atom (often a special
+ * value: ±0, ±1, ±DBL_MAX, ±DBL_MIN, the smallest denormal), a normal, a
+ * lognormal, a Cauchy (heavy tails), a discrete variable on k points, values
+ * just below ±DBL_MAX, denormals on a grid, and zeros of either sign.
+ * Scales run from 2^-1000 to 2^899, so nothing overflows. */
+#define MIX_MAX 4
+typedef struct {
+    size_t n_comp;
+    int kind[MIX_MAX];
+    double cum[MIX_MAX]; /* cumulative weights, the last one 1 */
+    double a[MIX_MAX], b[MIX_MAX];
+    unsigned k[MIX_MAX];
+} mixture;
+
+static double special_atom(rng *r)
+{
+    static const double atoms[] = {0.0,     -0.0,     1.0,        -1.0,        DBL_MAX, -DBL_MAX,
+                                   DBL_MIN, -DBL_MIN, 0x1p-1074, -0x1p-1074, 1e300,   -2.5};
+    return atoms[next_u64(r) % (sizeof atoms / sizeof atoms[0])];
+}
+
+/* A positive scale: usually near 1, sometimes extreme. */
+static double random_scale(rng *r)
+{
+    if (uniform(r) < 0.7)
+        return ldexp(1.0, (int)(next_u64(r) % 21) - 10);
+    return ldexp(1.0, (int)(next_u64(r) % 1900) - 1000);
+}
+
+static double random_sign(rng *r)
+{
+    return (next_u64(r) & 1) ? -1.0 : 1.0;
+}
+
+static void mixture_random(rng *r, mixture *mx)
+{
+    mx->n_comp = 1 + (size_t)(next_u64(r) % MIX_MAX);
+    double total = 0.0;
+    for (size_t c = 0; c < mx->n_comp; c++) {
+        mx->kind[c] = (int)(next_u64(r) % 8);
+        double s = random_scale(r);
+        mx->b[c] = s;
+        double sign = random_sign(r), shift = uniform(r);
+        mx->a[c] = uniform(r) < 0.5 ? 0.0 : sign * s * 4.0 * shift;
+        if (mx->kind[c] == 0 && uniform(r) < 0.6)
+            mx->a[c] = special_atom(r);
+        mx->k[c] = 2 + (unsigned)(next_u64(r) % 40);
+        total += 0.05 + uniform(r);
+        mx->cum[c] = total;
+    }
+    for (size_t c = 0; c < mx->n_comp; c++)
+        mx->cum[c] /= total;
+    mx->cum[mx->n_comp - 1] = 1.0;
+}
+
+static double mixture_draw(rng *r, const mixture *mx)
+{
+    /* Every draw in its own statement: the order of calls within one
+     * expression is unspecified. */
+    double u = uniform(r);
+    size_t c = 0;
+    while (c + 1 < mx->n_comp && u > mx->cum[c])
+        c++;
+    double a = mx->a[c], b = mx->b[c];
+    double sign = random_sign(r);
+    switch (mx->kind[c]) {
+    case 0:
+        return a;
+    case 1:
+        return a + b * normal(r);
+    case 2:
+        return a + b * exp(2.0 * normal(r));
+    case 3:
+        return a + b * tan(3.141592653589793 * (uniform(r) - 0.5));
+    case 4:
+        return a + b * (double)(next_u64(r) % mx->k[c]);
+    case 5:
+        return sign * DBL_MAX * (1.0 - 0x1p-30 * (double)(next_u64(r) % 1000));
+    case 6:
+        return sign * 0x1p-1074 * (double)(next_u64(r) % (1u << 20));
+    default:
+        return sign * 0.0;
+    }
+}
+
+/* Fill x[0..n): a mixture, switching to a second one from a change point
+ * (often right at or next to the pilot's end), plus a linear drift in some
+ * cases, and in a few cases the whole sequence sorted up or down (a pilot of
+ * the smallest or largest values). */
+static void random_sequence(rng *r, double *x, size_t n, size_t pilot)
+{
+    mixture m1, m2;
+    mixture_random(r, &m1);
+    mixture_random(r, &m2);
+    size_t change = n;
+    double u = uniform(r);
+    if (u < 0.3)
+        change = pilot + (size_t)(next_u64(r) % 3); /* just after the pilot */
+    else if (u < 0.45)
+        change = (size_t)(next_u64(r) % (n + 1));
+    double drift = 0.0;
+    if (uniform(r) < 0.2) {
+        double sign = random_sign(r);
+        drift = sign * random_scale(r) * 10.0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double v = mixture_draw(r, i < change ? &m1 : &m2);
+        if (drift != 0.0)
+            v += drift * (double)i / (double)n;
+        if (!isfinite(v))
+            v = copysign(DBL_MAX, v);
+        x[i] = v;
+    }
+    u = uniform(r);
+    if (u < 0.1) {
+        qsort(x, n, sizeof *x, cmp_total);
+        if (u < 0.05)
+            for (size_t i = 0; i < n / 2; i++) {
+                double t = x[i];
+                x[i] = x[n - 1 - i];
+                x[n - 1 - i] = t;
+            }
+    }
+}
+
+/* Levels: the five standard ones, with 0 and 100, a few random ones, many
+ * random ones (more ranges than five), a cluster of neighbours (windows
+ * that overlap or touch), or all of 0..100.  Duplicates allowed. */
+static size_t random_levels(rng *r, unsigned *pct)
+{
+    static const unsigned seven[7] = {0, 5, 25, 50, 75, 95, 100};
+    switch (next_u64(r) % 6) {
+    case 0:
+        memcpy(pct, std_pct, sizeof std_pct);
+        return 5;
+    case 1:
+        memcpy(pct, seven, sizeof seven);
+        return 7;
+    case 2: {
+        size_t n = 1 + (size_t)(next_u64(r) % 12);
+        for (size_t i = 0; i < n; i++)
+            pct[i] = (unsigned)(next_u64(r) % 101);
+        return n;
+    }
+    case 3: {
+        size_t n = 13 + (size_t)(next_u64(r) % 28);
+        for (size_t i = 0; i < n; i++)
+            pct[i] = (unsigned)(next_u64(r) % 101);
+        return n;
+    }
+    case 4:
+        for (unsigned i = 0; i <= 100; i++)
+            pct[i] = i;
+        return 101;
+    default: {
+        size_t n = 2 + (size_t)(next_u64(r) % 8);
+        unsigned base = (unsigned)(next_u64(r) % 101);
+        for (size_t i = 0; i < n; i++) {
+            unsigned p = base + (unsigned)(next_u64(r) % 7);
+            pct[i] = p > 100 ? 100 : p;
+        }
+        return n;
+    }
+    }
+}
+
+#define PROP_MAX_N 120000u
+#define PROP_MAX_LEVELS 128u
+
+/* Feed x[0..n) in random chunks (each of a random size class), and when
+ * `query_at` <= n also query once after value query_at (which sorts the
+ * pilot in place while it is the whole sample); that answer must be exact
+ * while query_at <= pilot.  Returns the estimator. */
+static jf__qbracket *feed_random(rng *r, const double *x, size_t n, const unsigned *pct,
+                                 size_t n_pct, size_t pilot, size_t query_at)
+{
+    jf__qbracket *q = jf__qbracket_alloc(pct, n_pct, pilot);
+    assert_non_null(q);
+    static const size_t max_chunk[4] = {1, 9, 700, 6000};
+    size_t i = 0;
+    while (i < n) {
+        size_t cls = (size_t)(next_u64(r) % 4);
+        size_t len = 1 + (size_t)(next_u64(r) % max_chunk[cls]);
+        if (len > n - i)
+            len = n - i;
+        if (i < query_at && len > query_at - i)
+            len = query_at - i;
+        assert_int_equal(jf__qbracket_add(q, x + i, len), 0);
+        i += len;
+        if (i == query_at) {
+            if (i <= pilot) {
+                double *y = sorted_copy(x, i);
+                check_exact(q, y, i, pct, n_pct);
+                free(y);
+            } else { /* answers checked at the end: a query changes nothing */
+                double out[PROP_MAX_LEVELS];
+                bool cert[PROP_MAX_LEVELS];
+                assert_int_equal(jf__qbracket_quantiles(q, EPS, out, cert), 0);
+            }
+        }
+    }
+    assert_int_equal(jf__qbracket_count(q), n);
+    return q;
+}
+
+/* FNV-1a over bytes, to compare runs of differently built binaries. */
+static uint64_t fnv(uint64_t h, const void *p, size_t len)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ c[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* Random sequences, pilots, sizes, levels and chunkings.  For every level:
+ * certified and either PERCENTILE.INC of a full sort (which may lie up to a
+ * rank from both order statistics it interpolates, or overflow to ±inf) or
+ * within eps·n ranks of it; or not certified and NaN.  Exact bit for bit
+ * while n <= pilot, and levels 0 and 100 always (min and max); the same bits
+ * and flags when the sequence is fed in one call.  About 400 cases, 6e6
+ * values.  The hash of all answers is printed, so that an SSE2 build and a
+ * -DJF_QB_PORTABLE build can be compared (they must agree). */
+static void test_random_properties(void **state)
+{
+    (void)state;
+    static const size_t pilots[] = {1, 2, 3, 4, 5, 8, 16, 33, 64, 100, 257, 1000, 2048, 4096, 16384};
+    rng r = {0x5eed1234u};
+    double *x = alloc_values(PROP_MAX_N);
+    unsigned pct[PROP_MAX_LEVELS];
+    double out[PROP_MAX_LEVELS], out1[PROP_MAX_LEVELS];
+    bool cert[PROP_MAX_LEVELS], cert1[PROP_MAX_LEVELS];
+    uint64_t hash = 0xcbf29ce484222325ull;
+    size_t n_levels = 0, n_cert = 0, cases = 0, values = 0;
+    while (values < 6000000u) {
+        size_t m = uniform(&r) < 0.8 ? pilots[next_u64(&r) % (sizeof pilots / sizeof pilots[0])]
+                                     : 1 + (size_t)(next_u64(&r) % 20000);
+        size_t n;
+        switch (next_u64(&r) % 8) {
+        case 0: n = m > 1 ? m - 1 : 1; break;
+        case 1: n = m; break;
+        case 2: n = m + 1; break;
+        case 3: n = m + 2; break;
+        case 4: n = m + 1 + (size_t)(next_u64(&r) % 600); break;
+        case 5: n = 1 + (size_t)(next_u64(&r) % m); break;
+        case 6: n = m * (2 + (size_t)(next_u64(&r) % 40)); break;
+        default: n = m + (size_t)(next_u64(&r) % PROP_MAX_N); break;
+        }
+        if (n > PROP_MAX_N)
+            n = PROP_MAX_N;
+        size_t n_pct = random_levels(&r, pct);
+        random_sequence(&r, x, n, m);
+        /* Sometimes a query sorts the pilot part-way, or once it is full. */
+        double u = uniform(&r);
+        size_t query_at = u < 0.15 ? m : u < 0.3 ? 1 + (size_t)(next_u64(&r) % n) : SIZE_MAX;
+
+        jf__qbracket *q = feed_random(&r, x, n, pct, n_pct, m, query_at);
+        jf__qbracket *q1 = feed(x, n, pct, n_pct, m, 0);
+        double *y = sorted_copy(x, n);
+        assert_int_equal(jf__qbracket_quantiles(q, EPS, out, cert), 0);
+        assert_int_equal(jf__qbracket_quantiles(q1, EPS, out1, cert1), 0);
+        for (size_t i = 0; i < n_pct; i++) {
+            double ref;
+            assert_true(jf__percentile_sorted(y, n, pct[i], &ref));
+            if (!same_bits(out[i], out1[i]) || cert[i] != cert1[i])
+                fail_msg("case %zu (m %zu, n %zu) pct %u: chunked %.17g (%d), whole %.17g (%d)", cases,
+                         m, n, pct[i], out[i], cert[i], out1[i], cert1[i]);
+            if ((n <= m || pct[i] == 0 || pct[i] == 100) && !(cert[i] && same_bits(out[i], ref)))
+                fail_msg("case %zu (m %zu, n %zu) pct %u: %.17g (%d), exact %.17g", cases, m, n,
+                         pct[i], out[i], cert[i], ref);
+            if (!cert[i]) {
+                assert_true(isnan(out[i]));
+                continue;
+            }
+            n_cert++;
+            if (out[i] == ref) /* exact (zeros may differ in sign, see the .c file) */
+                continue;
+            if (!isfinite(out[i]))
+                fail_msg("case %zu pct %u: %.17g, exact %.17g", cases, pct[i], out[i], ref);
+            uint64_t err = rank_error100(y, n, pct[i], out[i]);
+            if ((double)err > 100.0 * EPS * (double)n)
+                fail_msg("case %zu (m %zu, n %zu) pct %u: %.17g has rank error %.2f > %g", cases, m,
+                         n, pct[i], out[i], (double)err / 100.0, EPS * (double)n);
+        }
+        hash = fnv(hash, out, n_pct * sizeof *out);
+        hash = fnv(hash, cert, n_pct * sizeof *cert);
+        n_levels += n_pct;
+        free(y);
+        jf__qbracket_free(q1);
+        jf__qbracket_free(q);
+        values += n;
+        cases++;
+    }
+    print_message("%zu cases, %zu values, %zu of %zu levels certified, hash %016llx\n", cases,
+                  values, n_cert, n_levels, (unsigned long long)hash);
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,7 +845,8 @@ int main(void)
         cmocka_unit_test(test_atom_at_zero),   cmocka_unit_test(test_discrete),
         cmocka_unit_test(test_constant),       cmocka_unit_test(test_chunking),
         cmocka_unit_test(test_drift),          cmocka_unit_test(test_bad_values),
-        cmocka_unit_test(test_small_pilot),
+        cmocka_unit_test(test_small_pilot),      cmocka_unit_test(test_random_properties),
+        cmocka_unit_test(test_signed_zero_extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
