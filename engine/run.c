@@ -146,7 +146,10 @@ typedef struct {
     double *input_samples;   /* capture: n_inputs × paths, or NULL */
     size_t m_lo, m_hi;       /* metric rows stored in this pass: metric_samples[(m-m_lo)·paths + p] */
     bool rerun;              /* a metrics-only re-simulation pass (annual values discarded) */
-    uint64_t done;           /* paths finished (atomic) */
+    uint64_t done;           /* paths finished in this pass (atomic) */
+    uint64_t pass_index;     /* 0 for the first simulation of every path */
+    uint64_t passes_planned; /* simulations of every path expected (progress) */
+    uint64_t shown;          /* last progress value reported (thread 0 only) */
     int failed;              /* a sketch ran out of memory (atomic) */
     int team;                /* threads that ran */
 } run_state;
@@ -337,12 +340,17 @@ static size_t simulate_block(const run_state *rs, thread_state *ts, uint64_t b, 
     return nb;
 }
 
+/* Progress counts the work of every pass in paths: with P passes planned,
+ * path p of pass i (0-based) stands for (i·paths + p) / P of the total
+ * `paths`, so the line keeps moving through the extra passes and its ETA
+ * covers them.  An unplanned fallback pass adds one to P; the value shown
+ * never goes back (it waits until the new pass catches up). */
 static void after_block(run_state *rs, size_t nb, int tid, double *last_report)
 {
 #pragma omp atomic update
     rs->done += nb;
     const jf_run_options *opt = rs->options;
-    if (tid != 0 || !opt || !opt->progress || rs->rerun || rs->fallback)
+    if (tid != 0 || !opt || !opt->progress)
         return;
     double now = omp_get_wtime();
     if (now - *last_report < JF__PROGRESS_SECONDS)
@@ -351,7 +359,14 @@ static void after_block(run_state *rs, size_t nb, int tid, double *last_report)
     uint64_t done;
 #pragma omp atomic read
     done = rs->done;
-    opt->progress(opt->progress_ctx, done, rs->paths);
+    uint64_t passes = rs->passes_planned > 0 ? rs->passes_planned : 1;
+    uint64_t shown = (rs->pass_index * rs->paths + done) / passes;
+    if (shown < rs->shown)
+        shown = rs->shown;
+    if (shown >= rs->paths)
+        shown = rs->paths - 1; /* "finished" is said once, at the end of jf_run */
+    rs->shown = shown;
+    opt->progress(opt->progress_ctx, shown, rs->paths);
 }
 
 /* Phase 2 of a group for series-year k: block accumulators merged in block
@@ -394,6 +409,7 @@ static void absorb_group(run_state *rs, size_t k, size_t group_paths)
 
 static void simulate_all(run_state *rs, thread_state *states, int nthreads)
 {
+    rs->done = 0;
     uint64_t n_blocks = (rs->paths + rs->block - 1) / rs->block;
     uint64_t n_groups = rs->group ? (n_blocks + rs->group - 1) / rs->group : 0;
     size_t group_stride = rs->group * rs->block;
@@ -506,6 +522,8 @@ static jf_status fallback_pass(run_state *rs, jf_results *res, int nthreads, jf_
     size_t m_lo = rs->m_lo, m_hi = rs->m_hi;
     rs->m_lo = rs->m_hi = rs->n_metrics; /* store no metric rows */
     rs->fallback = true;
+    rs->passes_planned++;
+    rs->pass_index++;
     simulate_all(rs, states, nthreads);
     rs->fallback = false;
     rs->m_lo = m_lo;
@@ -629,6 +647,12 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
             fixed = SIZE_MAX;
         rs.m_hi = plan_metric_rows(&rs, budget, fixed);
     }
+    rs.passes_planned = 1;
+    if (rs.m_hi < rs.n_metrics) {
+        /* The later passes store this many rows each (the loop below). */
+        size_t later = plan_metric_rows(&rs, budget, thread_bytes(&rs, nthreads));
+        rs.passes_planned += (rs.n_metrics - rs.m_hi + later - 1) / later;
+    }
     metric_bytes = rs.m_hi * (size_t)rs.paths * sizeof(double);
     rs.metric_samples = malloc(metric_bytes ? metric_bytes : 1);
     if (!rs.metric_samples) {
@@ -696,9 +720,6 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         st = set_error(err, JF_ERR_NOMEM, "out of memory in the quantile sketches");
         goto done;
     }
-    if (options && options->progress)
-        options->progress(options->progress_ctx, rs.paths, rs.paths);
-
     thread_states_free(states, nthreads);
     states = NULL;
     if (capture) {
@@ -752,6 +773,7 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
                            metric_bytes);
             goto done;
         }
+        rs.pass_index++;
         simulate_all(&rs, states, nthreads);
         thread_states_free(states, nthreads);
         states = NULL;
@@ -759,6 +781,8 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         res->metric_passes++;
     }
 
+    if (options && options->progress)
+        options->progress(options->progress_ctx, rs.paths, rs.paths);
     res->threads = rs.team > 0 ? rs.team : nthreads;
     res->seconds = omp_get_wtime() - t_start;
     res->end_time = realtime_now();

@@ -352,7 +352,11 @@ jf_status jf_override_parse(const char *arg, jf_override *out, jf_error *err);
 /* Running (MODEL.md §1, §7)                                                 */
 /* ------------------------------------------------------------------------ */
 
-/* Called from one thread at a time, at most a few times per second. */
+/* Called from one thread at a time, at most a few times per second.
+ * paths_total is the scenario's paths; paths_done counts the work of every
+ * simulation pass in paths (a run that simulates every path twice, README
+ * "Statistics", shows each pass as half of them), never decreases, and
+ * equals paths_total exactly once, when the run has finished. */
 typedef void (*jf_progress_fn)(void *ctx, uint64_t paths_done, uint64_t paths_total);
 
 typedef struct {

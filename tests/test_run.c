@@ -639,14 +639,16 @@ typedef struct {
     uint64_t last_done;
     uint64_t total;
     bool monotone;
+    int finished; /* calls with done == total */
 } progress_log;
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
     progress_log *log = ctx;
-    if (done < log->last_done || done > total)
+    if (done < log->last_done || done > total || log->finished > 0)
         log->monotone = false;
     log->calls++;
+    log->finished += done == total;
     log->last_done = done;
     log->total = total;
 }
@@ -655,7 +657,7 @@ static void test_progress(void **state)
 {
     (void)state;
     jf_scenario *sc = stochastic_scenario(2000);
-    progress_log log = {0, 0, 0, true};
+    progress_log log = {0, 0, 0, true, 0};
     jf_run_options opt = {2, 0, on_progress, &log};
     jf_results *res = NULL;
     jf_error err;
@@ -666,6 +668,31 @@ static void test_progress(void **state)
     assert_true(log.calls <= 2 + (int)(5.0 * jf_results_seconds(res) + 1.0));
     assert_int_equal(log.last_done, 2000);
     assert_int_equal(log.total, 2000);
+    jf_results_free(res);
+    scenario_delete(sc);
+}
+
+/* Extra simulation passes (a 1-byte budget: the metric rows a quarter at a
+ * time; a pilot of 8: a fallback pass) are part of the progress: the count
+ * never goes back, and "finished" (done == total) is said once, at the end,
+ * not when the first pass ends. */
+static void test_progress_passes(void **state)
+{
+    (void)state;
+    jf_scenario *sc = stochastic_scenario(30000);
+    progress_log log = {0, 0, 0, true, 0};
+    jf_run_options opt = {2, 1, on_progress, &log};
+    jf_results *res = NULL;
+    jf_error err;
+    jf__run_set_pilot_paths(8);
+    assert_int_equal(jf_run(sc, &opt, &res, &err), JF_OK);
+    jf__run_set_pilot_paths(0);
+    assert_true(res->metric_passes >= 3);
+    assert_true(res->annual_fallbacks > 0);
+    assert_true(log.monotone);
+    assert_int_equal(log.finished, 1);
+    assert_int_equal(log.last_done, 30000);
+    assert_int_equal(log.total, 30000);
     jf_results_free(res);
     scenario_delete(sc);
 }
@@ -706,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_bracket_fallback),
         cmocka_unit_test(test_bracket_partial_fallback),
         cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_progress_passes),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
