@@ -34,7 +34,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <gsl/gsl_sort.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -260,7 +259,11 @@ void jf__sort_doubles(double *x, size_t n, double *tmp)
     if (n < 2)
         return;
     if (!tmp) {
-        gsl_sort(x, 1, n);
+        /* A partitioning budget of 0 sorts the whole array at once: without
+         * scratch that is a heapsort on the same order keys as jf__sort_f64
+         * (gsl_sort would compare numerically and leave -0/+0 in any order). */
+        const size_t first = 0;
+        jf__select_f64_depth(x, n, &first, 1, NULL, 0);
         return;
     }
     jf__sort_f64(x, n, tmp);

@@ -94,8 +94,9 @@ bool jf__percentile_sorted(const double *x, size_t n, unsigned pct, double *out)
 
 /* Sort x[0..n) ascending (INFINITY last, -0 before +0; no NaN expected).
  * With scratch `tmp` (n doubles) a bucket sort on the IEEE bit patterns
- * (linear time); with tmp NULL gsl_sort (heapsort, no extra memory).  Both
- * give the same array.  This function can't fail. */
+ * (linear time); with tmp NULL a heapsort on the same keys (select.h; no
+ * extra memory).  Both give the same array, bit for bit.  This function
+ * can't fail. */
 void jf__sort_doubles(double *x, size_t n, double *tmp);
 
 /* Statistics of the samples x[0..n).  PERMUTES x IN PLACE (jf__select_f64:
