@@ -363,8 +363,9 @@ typedef struct {
     int threads;                 /* 0 = all cores */
     size_t memory_budget;        /* bytes for the per-path samples that statistics keep
                                   * (README "Statistics, memory and reproducibility"):
-                                  * annual percentiles are exact while they fit, else from
-                                  * the quantile sketch; per-path metrics stay exact, with
+                                  * annual percentiles are exact while they fit, else
+                                  * certified within ±0.1 percentile rank (pilot-bracketed
+                                  * counts); per-path metrics stay exact, with
                                   * extra simulation passes when they do not fit; 0 = 2 GiB */
     jf_progress_fn progress;     /* may be NULL */
     void *progress_ctx;
