@@ -72,10 +72,14 @@
  * and freed by then.
  * Exact mode is chosen when (K + M)·n·8 fits the budget (2 GiB unless
  * jf_run_options.memory_budget says otherwise), as before.  In sketch mode
- * the planner (plan_metric_rows) stores as many metric rows R as fit in
- * 15/16 of the budget beside the rest (but at least a quarter of them, so a
- * run takes at most 4 passes: a budget too small for that could not hold
- * the sketches either, and is exceeded rather than failed).  If R < M, the rows [R, M) are done by re-simulating
+ * the planner (plan_sketch_rows) stores as many metric rows R as fit in
+ * 15/16 of the budget beside the rest, both while the pilots fill (when the
+ * rows hold only the pilot's paths so far) and after (when the brackets are
+ * small), but at least a quarter of them, so a run takes at most 4 passes: a
+ * budget too small for that could not hold the brackets either, and is
+ * exceeded rather than failed.  A budget that cannot hold the pilots is
+ * exceeded while they fill whatever R is, so then only the second bound
+ * counts.  If R < M, the rows [R, M) are done by re-simulating
  * every path (paths are re-runnable: counter-based streams, MODEL.md §1) in
  * further passes that store only the next rows — the brackets, sketches, group buffer
  * and annual values are dropped first, so those passes fit many more rows —
@@ -237,6 +241,48 @@ static size_t plan_metric_rows(const run_state *rs, size_t budget, size_t fixed)
     if (rows < min_rows)
         rows = min_rows;
     return rows < rs->n_metrics ? rows : rs->n_metrics;
+}
+
+static size_t thread_bytes(const run_state *rs, int nthreads);
+
+/* Metric rows the first pass of a sketch-mode run stores (design note,
+ * "Memory model").  Two moments bound the memory: while the pilots fill (the
+ * first `pilot` paths) every bracket holds its pilot but the metric rows
+ * have only pilot·8 bytes each written (they fill in path order); afterwards
+ * the brackets are small and the rows fill up.  Both must fit; when the
+ * pilots alone cannot, the budget is exceeded during that stretch whatever
+ * is planned, so only the second bound counts (re-simulating every path to
+ * save a few pilot-sized row prefixes would be a bad trade).  Returns at
+ * least ceil(n_metrics / JF__MAX_METRIC_PASSES) rows, as plan_metric_rows. */
+static size_t plan_sketch_rows(const run_state *rs, size_t budget, int nthreads, size_t pilot)
+{
+    size_t sw = jf__qbracket_switch_bytes(JF_N_PCT, pilot);
+    size_t steady = jf__qbracket_steady_bytes(JF_N_PCT, pilot);
+    size_t peak = jf__qbracket_peak_bytes(JF_N_PCT, pilot);
+    size_t group = 0, brackets = 0, pilots = 0;
+    if (!steady || !peak ||
+        !mul_size(rs->n_annual, group_blocks(rs->n_annual, rs->block, nthreads, budget) * rs->block,
+                  sizeof(double), &group) ||
+        !mul_size(rs->n_annual, steady + sizeof(jf__moments) + sizeof(jf__qbracket *) + 2, 1,
+                  &brackets) ||
+        !mul_size(rs->n_annual, peak - sw - steady, 1, &pilots))
+        return plan_metric_rows(rs, budget, SIZE_MAX);
+    size_t fixed = thread_bytes(rs, nthreads) + (size_t)nthreads * sw + group + brackets;
+    if (fixed > SIZE_MAX - pilots)
+        return plan_metric_rows(rs, budget, SIZE_MAX);
+    size_t rows = plan_metric_rows(rs, budget, fixed);
+    size_t usable = budget - budget / 16;
+    if (usable > fixed + pilots) {
+        /* The pilot stretch: rows·pilot·8 bytes written beside the pilots. */
+        size_t prefix = pilot * sizeof(double);
+        size_t fit = prefix ? (usable - fixed - pilots) / prefix : rows;
+        size_t min_rows = (rs->n_metrics + JF__MAX_METRIC_PASSES - 1) / JF__MAX_METRIC_PASSES;
+        if (fit < min_rows)
+            fit = min_rows;
+        if (fit < rows)
+            rows = fit;
+    }
+    return rows;
 }
 
 /* Bytes of nthreads thread states, an estimate for planning (block buffers
@@ -630,28 +676,24 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
     size_t pilot = pilot_paths_override ? pilot_paths_override : JF__PILOT_PATHS;
     if (pilot > rs.paths)
         pilot = (size_t)rs.paths;
-    if (rs.sketch && !capture) {
-        /* Every bracket holds its pilot at about the same time (they fill
-         * together, group by group), so the planner counts the peak. */
-        size_t fixed = thread_bytes(&rs, nthreads) +
-                       (size_t)nthreads * jf__qbracket_switch_bytes(JF_N_PCT, pilot);
-        size_t bk = jf__qbracket_peak_bytes(JF_N_PCT, pilot) -
-                    jf__qbracket_switch_bytes(JF_N_PCT, pilot);
-        size_t group_bytes = 0, sketch_bytes = 0;
-        if (bk && mul_size(rs.n_annual, group_blocks(rs.n_annual, rs.block, nthreads, budget) * rs.block,
-                           sizeof(double), &group_bytes) &&
-            mul_size(rs.n_annual, bk + sizeof(jf__moments) + sizeof(jf__qbracket *) + 2, 1,
-                     &sketch_bytes))
-            fixed += group_bytes + sketch_bytes;
-        else
-            fixed = SIZE_MAX;
-        rs.m_hi = plan_metric_rows(&rs, budget, fixed);
-    }
+    if (rs.sketch && !capture)
+        rs.m_hi = plan_sketch_rows(&rs, budget, nthreads, pilot);
     rs.passes_planned = 1;
+    size_t later_rows = 0; /* metric rows per later pass */
     if (rs.m_hi < rs.n_metrics) {
-        /* The later passes store this many rows each (the loop below). */
-        size_t later = plan_metric_rows(&rs, budget, thread_bytes(&rs, nthreads));
-        rs.passes_planned += (rs.n_metrics - rs.m_hi + later - 1) / later;
+        /* As few passes as the budget allows, with the rows spread evenly over
+         * them: the same number of simulations as filling each pass to the
+         * brim, at a lower peak. */
+        const size_t M = rs.n_metrics;
+        size_t cap = plan_metric_rows(&rs, budget, thread_bytes(&rs, nthreads));
+        size_t passes = 1 + (M - rs.m_hi + cap - 1) / cap;
+        size_t even = (M + passes - 1) / passes;
+        if (even < rs.m_hi)
+            rs.m_hi = even;
+        later_rows = (M - rs.m_hi + passes - 2) / (passes - 1);
+        if (later_rows > cap)
+            later_rows = cap;
+        rs.passes_planned += (M - rs.m_hi + later_rows - 1) / later_rows;
     }
     metric_bytes = rs.m_hi * (size_t)rs.paths * sizeof(double);
     rs.metric_samples = malloc(metric_bytes ? metric_bytes : 1);
@@ -762,7 +804,7 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         free(rs.metric_samples);
         rs.metric_samples = NULL;
         rs.m_lo = rs.m_hi;
-        rs.m_hi = rs.m_lo + plan_metric_rows(&rs, budget, thread_bytes(&rs, nthreads));
+        rs.m_hi = rs.m_lo + later_rows;
         if (rs.m_hi > rs.n_metrics)
             rs.m_hi = rs.n_metrics;
         metric_bytes = (rs.m_hi - rs.m_lo) * (size_t)rs.paths * sizeof(double);

@@ -672,6 +672,52 @@ static void test_progress(void **state)
     scenario_delete(sc);
 }
 
+/* Memory planning in sketch mode (run.c plan_sketch_rows): a budget that
+ * holds the brackets after their pilots and every metric row, but not the
+ * pilots themselves (16,384 values per series-year), runs in one pass: the
+ * pilots are over budget whatever is planned, and re-simulating every path
+ * would only save the rows' first 16,384 entries.  A budget that cannot hold
+ * the rows takes more passes.  Both give the exact-mode summary.csv. */
+static void test_sketch_budget_plan(void **state)
+{
+    (void)state;
+    jf_scenario *sc = stochastic_scenario(40000);
+    char *exact_summary, *exact_annual, *summary, *annual;
+    jf_results *res;
+    run_and_write(sc, 2, 0, &exact_summary, &exact_annual, &res);
+    assert_false(res->sketch_mode);
+    size_t K = jf__results_n_series_stats(res), M = res->catalogue.n_metrics;
+    jf_results_free(res);
+    /* Less than exact mode needs ((K + M)·n·8 bytes) and less than the
+     * pilots plus every metric row, but room for the rows, the brackets
+     * after their pilots (~24 KiB each), the group buffer (<= budget/8) and
+     * the threads' buffers within 15/16 of the budget. */
+    size_t rows = M * 40000 * sizeof(double), pilots = K * 16384 * sizeof(double);
+    size_t exact_bytes = (K + M) * 40000 * sizeof(double);
+    size_t budget = (rows + K * 40 * 1024 + ((size_t)4 << 20)) * 16 / 15 * 8 / 7;
+    assert_true(budget < exact_bytes);
+    assert_true(budget < pilots + rows);
+    run_and_write(sc, 2, budget, &summary, &annual, &res);
+    assert_true(res->sketch_mode);
+    assert_int_equal(res->metric_passes, 1);
+    assert_string_equal(summary, exact_summary);
+    jf_results_free(res);
+    free(summary);
+    free(annual);
+    /* Room for the brackets but for only a few metric rows: more passes. */
+    run_and_write(sc, 2, K * 40 * 1024 + ((size_t)8 << 20) + 4 * 40000 * sizeof(double), &summary,
+                  &annual, &res);
+    assert_true(res->sketch_mode);
+    assert_true(res->metric_passes > 1);
+    assert_string_equal(summary, exact_summary);
+    jf_results_free(res);
+    free(summary);
+    free(annual);
+    free(exact_summary);
+    free(exact_annual);
+    scenario_delete(sc);
+}
+
 /* Extra simulation passes (a 1-byte budget: the metric rows a quarter at a
  * time; a pilot of 8: a fallback pass) are part of the progress: the count
  * never goes back, and "finished" (done == total) is said once, at the end,
@@ -734,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_bracket_partial_fallback),
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_progress_passes),
+        cmocka_unit_test(test_sketch_budget_plan),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
