@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "test_ranks.h"
 #include "quantile_bracket.h"
 #include "stats.h"
 
@@ -89,37 +90,11 @@ static double *sorted_copy(const double *x, size_t n)
     return y;
 }
 
-static size_t count_less(const double *sorted, size_t n, double v)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sorted[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static size_t count_leq(const double *sorted, size_t n, double v)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sorted[mid] <= v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Rank error of v at level pct, in hundredths of a rank. */
 static uint64_t rank_error100(const double *sorted, size_t n, unsigned pct, double v)
 {
     uint64_t num = (uint64_t)(n - 1) * pct;
-    uint64_t less = count_less(sorted, n, v), leq = count_leq(sorted, n, v);
+    uint64_t less = jf_test_count_less(sorted, n, v), leq = jf_test_count_leq(sorted, n, v);
     uint64_t err = 0;
     if (leq == 0 || 100 * (leq - 1) < num)
         err = leq == 0 ? num + 100 : num - 100 * (leq - 1);

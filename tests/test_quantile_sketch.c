@@ -27,6 +27,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "test_ranks.h"
 #include "quantile_sketch.h"
 
 #define EPS 0.001
@@ -35,32 +36,6 @@
 static const double probs[] = {0.0, 0.001, 0.01, 0.05, 0.1, 0.25, 0.3, 0.5,
                                0.7, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0};
 #define N_PROBS (sizeof probs / sizeof probs[0])
-
-static size_t count_less(const double *sorted, size_t n, double q)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sorted[mid] < q)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static size_t count_leq(const double *sorted, size_t n, double q)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sorted[mid] <= q)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
 
 /* Assert every estimated percentile of `s` is within its rank bound of the
  * exact sample `sorted`; returns the largest rank miss seen (for reporting). */
@@ -75,8 +50,8 @@ static double check_ranks(const jf__sketch *s, const double *sorted, size_t n)
     for (size_t i = 0; i < N_PROBS; i++) {
         double h = probs[i] * (double)(n - 1);
         double target = floor(h) + 1.0;
-        double leq = (double)count_leq(sorted, n, est[i]);
-        double less = (double)count_less(sorted, n, est[i]);
+        double leq = (double)jf_test_count_leq(sorted, n, est[i]);
+        double less = (double)jf_test_count_less(sorted, n, est[i]);
         if (leq < target - (double)E || less > target + (double)E)
             fail_msg("p=%g: estimate %.17g has ranks [%g, %g], exact position %g, bound %llu", probs[i],
                      est[i], less, leq, target, (unsigned long long)E);
@@ -411,8 +386,8 @@ static void test_past_max_n(void **state)
     for (size_t i = 0; i < N_PROBS; i++) {
         double q = jf__sketch_quantile(s, probs[i]);
         double target = floor(probs[i] * (double)(n - 1)) + 1.0;
-        assert_true((double)count_leq(sorted, n, q) >= target - (double)E);
-        assert_true((double)count_less(sorted, n, q) <= target + (double)E);
+        assert_true((double)jf_test_count_leq(sorted, n, q) >= target - (double)E);
+        assert_true((double)jf_test_count_less(sorted, n, q) <= target + (double)E);
     }
     free(sorted);
     jf__sketch_free(s);

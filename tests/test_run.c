@@ -26,6 +26,7 @@
 #include "results.h"
 #include "stats.h"
 #include "test_files.h"
+#include "test_ranks.h"
 
 /* ------------------------------------------------------------------------ */
 /* A small scenario builder                                                  */
@@ -571,12 +572,7 @@ static size_t check_sketch_rank_error(size_t pilot)
 
             assert_true(a->has_pct[q]);
             double v = a->pct[q];
-            size_t below = 0, upto = 0;
-            while (below < n && x[below] < v)
-                below++;
-            upto = below;
-            while (upto < n && x[upto] <= v)
-                upto++;
+            size_t below = jf_test_count_less(x, n, v), upto = jf_test_count_leq(x, n, v);
             /* v sits at positions [below - 1, upto] of the sorted sample. */
             double slack = 0.001 * (double)n;
             if (!((double)upto >= h - slack && (double)below - 1.0 <= h + slack))
