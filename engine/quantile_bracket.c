@@ -69,9 +69,9 @@
  * where available, plain C otherwise or with JF_QB_PORTABLE defined; both
  * give the same counts), and it is inside range g when
  * x >= e[ws_g]: class 2g+1; else it is in the gap below range g: class 2g,
- * whose histogram slot is known.  Classes are counted in four interleaved
- * counter sets (so runs of one slot do not serialise on one memory cell)
- * and the gap counts folded into the histogram at the end of each call.
+ * whose histogram slot is known.  The gap counts need no per-value store:
+ * with the vectors, per-bound totals N_hi[k] = #{x >= hi_bound[k]} and
+ * N_lo[k] = #{x >= lo_bound[k]} give gap g as N_hi[g-1] - N_lo[g].
  * Values equal to one of the (at most two) hot atoms, the edges holding at
  * least 1/64 of the pilot (the zeros of a failed resource, the 0 and 1 of a
  * reached-target share), are counted in registers and skip the search,
