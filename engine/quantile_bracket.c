@@ -64,21 +64,15 @@
  * Speed.  The windows cover a few percent of the mass each (about a
  * quarter of all values for the five standard levels), so most values lie
  * between windows.  Overlapping windows are merged into R ranges of edges
- * [ws_g, we_g].  For each value g = #{ranges entirely below it} (compared
- * with the double just above e[we_g]; 8 values at a time in SSE2 vectors
- * where available, plain C otherwise or with JF_QB_PORTABLE defined; both
- * give the same counts), and it is inside range g when
- * x >= e[ws_g]: class 2g+1; else it is in the gap below range g: class 2g,
- * whose histogram slot is known.  The gap counts need no per-value store:
- * with the vectors, per-bound totals N_hi[k] = #{x >= hi_bound[k]} and
- * N_lo[k] = #{x >= lo_bound[k]} give gap g as N_hi[g-1] - N_lo[g].
+ * [ws_g, we_g]; a value is located by comparing it with the ranges' bounds
+ * (vectors, and only the per-bound totals are kept for values between
+ * ranges), and the values inside a range by a branch-free binary search.
  * Values equal to one of the (at most two) hot atoms, the edges holding at
  * least 1/64 of the pilot (the zeros of a failed resource, the 0 and 1 of a
  * reached-target share), are counted in registers and skip the search,
- * which would otherwise serialise on one histogram cell.  The other values
- * inside a range are gathered and located by a branch-free binary search
- * with the same steps for all (the longest range's), 16 values in flight at
- * once so their loads overlap.  Only the windows of the pilot are
+ * which would otherwise serialise on one histogram cell.  That loop is
+ * bracket_count.c, with a kernel per instruction set (cpu_isa.h; all give
+ * the same counts).  Only the windows of the pilot are
  * sorted (their end ranks selected first, select.h, then each window sorted
  * on its own: about a quarter of the pilot for the five standard levels),
  * and the pilot is then counted like any other values.
@@ -93,6 +87,7 @@
  */
 #include "quantile_bracket.h"
 
+#include "bracket_count.h"
 #include "fast_sort.h"
 #include "select.h"
 #include "stats.h"
@@ -103,13 +98,8 @@
 #include <string.h>
 
 #define JF__QB_MAX_PILOT ((size_t)1 << 32)
-#define JF__QB_BLOCK 512u
-#define JF__QB_MAX_STEPS 64u
-#define JF__QB_ACC_WORDS(r) (4 * (r) + 2) /* hist_block's per-bound totals: 2r pairs of lanes */
-#define JF__QB_LANES 16u  /* binary searches in flight at once */
-#define JF__QB_HOT 2u   /* atoms (edges taken by >= 1/64 of the pilot) with a fast path */
 
-#if defined(__SSE2__) && !defined(JF_QB_PORTABLE)
+#if defined(__SSE2__) && !defined(JF_PORTABLE_ONLY)
 #include <emmintrin.h>
 #define JF__QB_SSE2 1
 #endif
@@ -123,21 +113,11 @@ struct jf__qbracket {
     bool pilot_sorted; /* pilot[0..n) is sorted */
     bool broken;       /* an allocation failed: unusable */
 
-    /* Histogram stage (after the pilot was freed); all in `block`. */
+    /* Histogram stage (after the pilot was freed); tables in `block`. */
     void *block;
-    size_t n_edges;    /* E */
-    double *edges;     /* e[0..E) */
-    uint64_t *hist;    /* 2E+1 slots */
-    size_t n_ranges;   /* R */
-    double *lo_bound;  /* R+1: e[ws_g], and +inf */
-    double *hi_bound;  /* R: the double just above e[we_g] */
-    size_t *gap_slot;  /* R+1: histogram slot of the even class 2g */
-    size_t *start;     /* R+1: first edge index searched for range g */
-    uint64_t *acc;     /* JF__QB_ACC_WORDS(R) scratch words of hist_block */
-    size_t n_steps;
-    size_t steps[JF__QB_MAX_STEPS]; /* the binary search's probe offsets */
-    double hot[JF__QB_HOT];  /* atoms counted without a search (NaN: none) */
-    size_t hot_slot[JF__QB_HOT]; /* their histogram slots 2j+1 */
+    jf__qb_tables tab;
+    size_t steps[JF__QB_MAX_STEPS]; /* tab.steps */
+    jf__isa isa;    /* the counting kernel (bracket_count.h) */
 
     unsigned pct[];    /* n_pct levels */
 };
@@ -248,6 +228,7 @@ jf__qbracket *jf__qbracket_alloc(const unsigned *pct, size_t n_pct, size_t pilot
     q->min = INFINITY;
     q->max = -INFINITY;
     q->pilot_sorted = true;
+    q->isa = jf__isa_best();
     q->pilot = malloc(pilot_n * sizeof(double));
     if (!q->pilot) {
         free(q);
@@ -272,7 +253,6 @@ uint64_t jf__qbracket_count(const jf__qbracket *q)
 
 /* ---- the switch from pilot to histogram -------------------------------- */
 
-static void hist_block(jf__qbracket *q, const double *x, size_t n);
 
 /* Walk the marked pilot ranks (bit 1: inside a window, bit 0: an edge) in
  * order, merging equal edge values into one edge and turning runs of window
@@ -357,24 +337,24 @@ static int sort_windows(double *y, size_t m, const unsigned char *mark, double *
 }
 
 /* The (at most JF__QB_HOT) edges holding the most pilot values, at least
- * `min_count` each, get the fast path of hist_block; ties go to the lower
+ * `min_count` each, get the fast path of the counting loop; ties go to the lower
  * edge, so the choice is a function of the pilot.  This function can't fail. */
 static void pick_hot(jf__qbracket *q, uint64_t min_count)
 {
     for (size_t h = 0; h < JF__QB_HOT; h++) {
         size_t best = SIZE_MAX;
-        for (size_t j = 0; j < q->n_edges; j++) {
-            uint64_t c = q->hist[2 * j + 1];
+        for (size_t j = 0; j < q->tab.n_edges; j++) {
+            uint64_t c = q->tab.hist[2 * j + 1];
             bool taken = false;
             for (size_t k = 0; k < h; k++)
-                taken |= q->hot_slot[k] == 2 * j + 1;
-            if (!taken && c >= min_count && (best == SIZE_MAX || c > q->hist[2 * best + 1]))
+                taken |= q->tab.hot_slot[k] == 2 * j + 1;
+            if (!taken && c >= min_count && (best == SIZE_MAX || c > q->tab.hist[2 * best + 1]))
                 best = j;
         }
         if (best == SIZE_MAX)
             break;
-        q->hot[h] = q->edges[best];
-        q->hot_slot[h] = 2 * best + 1;
+        q->tab.hot[h] = q->tab.edges[best];
+        q->tab.hot_slot[h] = 2 * best + 1;
     }
 }
 
@@ -451,28 +431,29 @@ static int start_histogram(jf__qbracket *q)
     gap_slot[0] = 0;
     start[n_ranges] = 0;
 
-    q->n_steps = 0;
+    q->tab.n_steps = 0;
     for (size_t len = longest; len > 1; len -= len / 2)
-        q->steps[q->n_steps++] = len / 2;
+        q->steps[q->tab.n_steps++] = len / 2;
 
     q->block = block;
-    q->n_edges = n_edges;
-    q->edges = edges;
-    q->hist = hist;
-    q->n_ranges = n_ranges;
-    q->lo_bound = lo_bound;
-    q->hi_bound = hi_bound;
-    q->gap_slot = gap_slot;
-    q->start = start;
-    q->acc = acc;
+    q->tab.steps = q->steps;
+    q->tab.n_edges = n_edges;
+    q->tab.edges = edges;
+    q->tab.hist = hist;
+    q->tab.n_ranges = n_ranges;
+    q->tab.lo_bound = lo_bound;
+    q->tab.hi_bound = hi_bound;
+    q->tab.gap_slot = gap_slot;
+    q->tab.start = start;
+    q->tab.acc = acc;
     /* Count the pilot like any other values (only the windows are sorted),
      * then make the most frequent edges hot (counting does not depend on it). */
     for (size_t h = 0; h < JF__QB_HOT; h++) {
-        q->hot[h] = NAN;
-        q->hot_slot[h] = 0; /* += 0 */
+        q->tab.hot[h] = NAN;
+        q->tab.hot_slot[h] = 0; /* += 0 */
     }
     for (size_t i = 0; i < m; i += JF__QB_BLOCK)
-        hist_block(q, y + i, m - i < JF__QB_BLOCK ? m - i : JF__QB_BLOCK);
+        jf__qb_count_block(q->isa, &q->tab, y + i, m - i < JF__QB_BLOCK ? m - i : JF__QB_BLOCK);
     pick_hot(q, m / 64 > 1 ? m / 64 : 2);
     free(tmp);
     free(y);
@@ -549,145 +530,6 @@ static bool scan_values(const double *x, size_t n, double *min_out, double *max_
     return true;
 }
 
-/* Count x[0..n) (n <= JF__QB_BLOCK) into the histogram.  This function
- * can't fail. */
-static void hist_block(jf__qbracket *q, const double *x, size_t n)
-{
-    uint64_t rng[JF__QB_BLOCK];        /* ranges entirely below x[i] */
-    uint32_t inside[JF__QB_BLOCK + JF__QB_LANES]; /* indices of odd classes */
-    const double *hi_bound = q->hi_bound, *lo_bound = q->lo_bound;
-    const size_t n_ranges = q->n_ranges;
-
-    /* g = the number of ranges entirely below x (x >= hi_bound[k]): x is
-     * then in range g when x >= e[ws_g] = lo_bound[g] (lo_bound[R] = +inf),
-     * otherwise in gap g.  Values inside a range are gathered for the search
-     * unless they equal a hot atom, which is counted here instead (a run of
-     * them would otherwise serialise on one histogram cell). */
-    const double hot0 = q->hot[0], hot1 = q->hot[1];
-    uint64_t n_hot0 = 0, n_hot1 = 0;
-    size_t m = 0, i = 0;
-#ifdef JF__QB_SSE2
-    /* Eight values at a time.  The gap counts come from per-bound totals:
-     * with N_hi[k] = #{x >= hi_bound[k]} and N_lo[k] = #{x >= lo_bound[k]},
-     * gap g holds N_hi[g-1] - N_lo[g] values (N_hi[-1] = all, N_lo[R] = 0:
-     * values are finite).  Totals are kept as negated lane sums in the
-     * acc scratch: acc[2k] for hi_bound[k], acc[2k+1] for lo_bound[k]. */
-    size_t n8 = n - n % 8;
-    if (n8 > 0) {
-        __m128i *acc = (__m128i *)(void *)q->acc;
-        const __m128i zero = _mm_setzero_si128();
-        for (size_t k = 0; k < 2 * n_ranges; k++)
-            _mm_storeu_si128(acc + k, zero);
-        __m128i h0acc = zero, h1acc = zero;
-        const __m128d vh0 = _mm_set1_pd(hot0), vh1 = _mm_set1_pd(hot1);
-        uint64_t flag[8];
-        for (; i < n8; i += 8) {
-            __m128d xv[4];
-            __m128i ch[4], cl[4];
-            for (int j = 0; j < 4; j++) {
-                xv[j] = _mm_loadu_pd(x + i + 2 * (size_t)j);
-                ch[j] = cl[j] = zero;
-            }
-            for (size_t k = 0; k < n_ranges; k++) {
-                __m128d bh = _mm_set1_pd(hi_bound[k]), bl = _mm_set1_pd(lo_bound[k]);
-                __m128i sh = zero, sl = zero;
-                for (int j = 0; j < 4; j++) {
-                    /* all-ones lanes where x >= b, i.e. -1: subtracting counts them */
-                    __m128i mh = _mm_castpd_si128(_mm_cmpge_pd(xv[j], bh));
-                    __m128i ml = _mm_castpd_si128(_mm_cmpge_pd(xv[j], bl));
-                    ch[j] = _mm_sub_epi64(ch[j], mh);
-                    cl[j] = _mm_sub_epi64(cl[j], ml);
-                    sh = _mm_add_epi64(sh, mh);
-                    sl = _mm_add_epi64(sl, ml);
-                }
-                _mm_storeu_si128(acc + 2 * k, _mm_add_epi64(_mm_loadu_si128(acc + 2 * k), sh));
-                _mm_storeu_si128(acc + 2 * k + 1,
-                                 _mm_add_epi64(_mm_loadu_si128(acc + 2 * k + 1), sl));
-            }
-            __m128i any = zero;
-            for (int j = 0; j < 4; j++) {
-                __m128i e0 = _mm_castpd_si128(_mm_cmpeq_pd(xv[j], vh0));
-                __m128i e1 = _mm_castpd_si128(_mm_cmpeq_pd(xv[j], vh1));
-                h0acc = _mm_sub_epi64(h0acc, e0);
-                h1acc = _mm_sub_epi64(h1acc, e1);
-                /* inside = cl - ch (0 or 1), unless hot */
-                __m128i in = _mm_andnot_si128(_mm_or_si128(e0, e1), _mm_sub_epi64(cl[j], ch[j]));
-                _mm_storeu_si128((__m128i *)(void *)(rng + i + 2 * (size_t)j), ch[j]);
-                _mm_storeu_si128((__m128i *)(void *)(flag + 2 * j), in);
-                any = _mm_or_si128(any, in);
-            }
-            if (_mm_movemask_epi8(_mm_cmpeq_epi32(any, zero)) != 0xFFFF)
-                for (size_t t = 0; t < 8; t++) {
-                    inside[m] = (uint32_t)(i + t);
-                    m += flag[t];
-                }
-        }
-        uint64_t lanes[2];
-        _mm_storeu_si128((__m128i *)(void *)lanes, h0acc);
-        n_hot0 += lanes[0] + lanes[1];
-        _mm_storeu_si128((__m128i *)(void *)lanes, h1acc);
-        n_hot1 += lanes[0] + lanes[1];
-        uint64_t prev_hi = n8; /* N_hi[-1] */
-        for (size_t g = 0; g <= n_ranges; g++) {
-            uint64_t n_lo = 0, n_hi = 0;
-            if (g < n_ranges) {
-                /* the two lanes of acc[2g+1] and of acc[2g], as words */
-                n_lo = 0 - (q->acc[4 * g + 2] + q->acc[4 * g + 3]);
-                n_hi = 0 - (q->acc[4 * g] + q->acc[4 * g + 1]);
-            }
-            q->hist[q->gap_slot[g]] += prev_hi - n_lo;
-            prev_hi = n_hi;
-        }
-    }
-#endif
-    /* The rest (all of it without SSE2), one value at a time. */
-    for (; i < n; i++) {
-        uint64_t g = 0;
-        for (size_t k = 0; k < n_ranges; k++)
-            g += (uint64_t)(x[i] >= hi_bound[k]);
-        rng[i] = g;
-        size_t in = (size_t)(x[i] >= lo_bound[g]);
-        size_t h0 = (size_t)(x[i] == hot0), h1 = (size_t)(x[i] == hot1);
-        q->hist[q->gap_slot[g]] += 1 - in;
-        n_hot0 += h0;
-        n_hot1 += h1;
-        inside[m] = (uint32_t)i;
-        m += in & (size_t)!(h0 | h1);
-    }
-    q->hist[q->hot_slot[0]] += n_hot0;
-    q->hist[q->hot_slot[1]] += n_hot1;
-    if (m == 0)
-        return;
-
-    /* Binary searches, JF__QB_LANES values at a time, all taking the same
-     * steps; the last group is padded with copies of its last value. */
-    for (size_t t = m; t % JF__QB_LANES != 0; t++)
-        inside[t] = inside[m - 1];
-    const double *e = q->edges;
-    const size_t *start = q->start;
-    const size_t *steps = q->steps;
-    const size_t n_steps = q->n_steps;
-    uint64_t *hist = q->hist;
-    for (size_t g = 0; g < m; g += JF__QB_LANES) {
-        double v[JF__QB_LANES];
-        size_t base[JF__QB_LANES];
-        for (size_t t = 0; t < JF__QB_LANES; t++) {
-            size_t k = inside[g + t];
-            v[t] = x[k];
-            base[t] = start[rng[k]];
-        }
-        for (size_t s = 0; s < n_steps; s++) {
-            const size_t step = steps[s];
-            for (size_t t = 0; t < JF__QB_LANES; t++)
-                base[t] += e[base[t] + step] <= v[t] ? step : 0;
-        }
-        size_t cnt = m - g < JF__QB_LANES ? m - g : JF__QB_LANES;
-        for (size_t t = 0; t < cnt; t++) {
-            size_t j = base[t];
-            hist[2 * j + 1 + (size_t)(e[j] < v[t])]++;
-        }
-    }
-}
 
 int jf__qbracket_add(jf__qbracket *q, const double *x, size_t n)
 {
@@ -722,7 +564,7 @@ int jf__qbracket_add(jf__qbracket *q, const double *x, size_t n)
     }
     for (; i < n; i += JF__QB_BLOCK) {
         size_t len = n - i < JF__QB_BLOCK ? n - i : JF__QB_BLOCK;
-        hist_block(q, x + i, len);
+        jf__qb_count_block(q->isa, &q->tab, x + i, len);
         q->n += len;
     }
     return 0;
@@ -739,10 +581,10 @@ typedef struct {
  * (j0 <= j1 <= n-1).  Known points: min, the edges, max (see the top). */
 static void bracket(const jf__qbracket *q, uint64_t j0, uint64_t j1, known_point *a, known_point *b)
 {
-    const size_t n_edges = q->n_edges;
-    const uint64_t *hist = q->hist;
+    const size_t n_edges = q->tab.n_edges;
+    const uint64_t *hist = q->tab.hist;
     known_point p;
-    if (q->min < q->edges[0]) {
+    if (q->min < q->tab.edges[0]) {
         p = (known_point){q->min, 0, 0};
         *a = p;
         if (p.hi >= j1) {
@@ -753,7 +595,7 @@ static void bracket(const jf__qbracket *q, uint64_t j0, uint64_t j1, known_point
     uint64_t below = hist[0];
     for (size_t j = 0; j < n_edges; j++) {
         uint64_t upto = below + hist[2 * j + 1];
-        p = (known_point){q->edges[j], below, upto - 1};
+        p = (known_point){q->tab.edges[j], below, upto - 1};
         if (p.lo <= j0)
             *a = p;
         if (p.hi >= j1) {

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bracket_count.h"
+
 typedef struct jf__qbracket jf__qbracket;
 
 /* An estimator of the n_pct percentiles pct[0..n_pct) (percent, each <= 100;

@@ -34,11 +34,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "fast_sort.h"
+#include "moment_lanes.h"
 #include "select.h"
 #include "stats.h"
 
@@ -97,65 +94,23 @@ void jf__moments_add_array(jf__moments *acc, const double *x, size_t n)
         jf__moments_add(acc, x[i]);
 }
 
-/* Lanes of jf__moments_add_block: value i goes to lane i mod JF__LANES, so
- * the lanes' sums are independent chains the compiler keeps in vector
- * registers; they are combined in lane order, which fixes the result. */
-#define JF__LANES 8
+/* Lanes of jf__moments_add_block (moment_lanes.h): value i goes to lane
+ * i mod JF__MOMENT_LANES, so the lanes' sums are independent chains in
+ * vector registers; they are combined in lane order, which fixes the result
+ * whatever the vector width. */
+#define JF__LANES JF__MOMENT_LANES
 
 void jf__moments_add_block(jf__moments *acc, const double *x, size_t n)
 {
     if (n == 0)
         return;
+    const jf__isa isa = jf__isa_best();
     jf__moments blk;
     jf__moments_init(&blk);
     blk.n = n;
     double s[JF__LANES], c[JF__LANES], lo[JF__LANES], hi[JF__LANES];
-    for (int l = 0; l < JF__LANES; l++) {
-        s[l] = c[l] = 0.0;
-        lo[l] = INFINITY;
-        hi[l] = -INFINITY;
-    }
     size_t full = n - n % JF__LANES;
-#ifdef __SSE2__
-    /* The loop below, two lanes per register: the same operations in the
-     * same order (min_pd(v, lo) is v < lo ? v : lo; max_pd likewise), so
-     * the same bits. */
-    {
-        const __m128d sign = _mm_set1_pd(-0.0);
-        __m128d vs[JF__LANES / 2], vc[JF__LANES / 2], vlo[JF__LANES / 2], vhi[JF__LANES / 2];
-        for (int r = 0; r < JF__LANES / 2; r++) {
-            vs[r] = vc[r] = _mm_setzero_pd();
-            vlo[r] = _mm_set1_pd(INFINITY);
-            vhi[r] = _mm_set1_pd(-INFINITY);
-        }
-        for (size_t i = 0; i < full; i += JF__LANES)
-            for (int r = 0; r < JF__LANES / 2; r++) {
-                __m128d v = _mm_loadu_pd(x + i + 2 * (size_t)r);
-                __m128d t = _mm_add_pd(vs[r], v);
-                __m128d big_s = _mm_add_pd(_mm_sub_pd(vs[r], t), v);
-                __m128d big_x = _mm_add_pd(_mm_sub_pd(v, t), vs[r]);
-                __m128d ge = _mm_cmpge_pd(_mm_andnot_pd(sign, vs[r]), _mm_andnot_pd(sign, v));
-                vc[r] = _mm_add_pd(vc[r], _mm_or_pd(_mm_and_pd(ge, big_s), _mm_andnot_pd(ge, big_x)));
-                vs[r] = t;
-                vlo[r] = _mm_min_pd(v, vlo[r]);
-                vhi[r] = _mm_max_pd(v, vhi[r]);
-            }
-        for (int r = 0; r < JF__LANES / 2; r++) {
-            _mm_storeu_pd(s + 2 * r, vs[r]);
-            _mm_storeu_pd(c + 2 * r, vc[r]);
-            _mm_storeu_pd(lo + 2 * r, vlo[r]);
-            _mm_storeu_pd(hi + 2 * r, vhi[r]);
-        }
-    }
-#else
-    for (size_t i = 0; i < full; i += JF__LANES)
-        for (int l = 0; l < JF__LANES; l++) {
-            double v = x[i + (size_t)l];
-            sum_add(&s[l], &c[l], v);
-            lo[l] = v < lo[l] ? v : lo[l];
-            hi[l] = v > hi[l] ? v : hi[l];
-        }
-#endif
+    jf__lanes_sum_minmax(isa, x, full, s, c, lo, hi);
     for (size_t i = full; i < n; i++) {
         sum_add(&s[0], &c[0], x[i]);
         lo[0] = x[i] < lo[0] ? x[i] : lo[0];
@@ -173,14 +128,7 @@ void jf__moments_add_block(jf__moments *acc, const double *x, size_t n)
     }
     double m = jf__moments_mean(&blk);
     double s1[JF__LANES], s2[JF__LANES];
-    for (int l = 0; l < JF__LANES; l++)
-        s1[l] = s2[l] = 0.0;
-    for (size_t i = 0; i < full; i += JF__LANES)
-        for (int l = 0; l < JF__LANES; l++) {
-            double d = x[i + (size_t)l] - m;
-            s1[l] += d;
-            s2[l] += d * d;
-        }
+    jf__lanes_deviations(isa, x, full, m, s1, s2);
     for (size_t i = full; i < n; i++) {
         double d = x[i] - m;
         s1[0] += d;

@@ -736,7 +736,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t len)
  * while n <= pilot, and levels 0 and 100 always (min and max); the same bits
  * and flags when the sequence is fed in one call.  About 400 cases, 6e6
  * values.  The hash of all answers is printed, so that an SSE2 build and a
- * -DJF_QB_PORTABLE build can be compared (they must agree). */
+ * -DJF_PORTABLE_ONLY build can be compared (they must agree). */
 static void test_random_properties(void **state)
 {
     (void)state;

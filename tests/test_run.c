@@ -21,6 +21,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sort.h>
 
+#include "cpu_isa.h"
 #include "path_sim.h"
 #include "quantile_bracket.h"
 #include "results.h"
@@ -495,6 +496,44 @@ static void test_thread_independence(void **state)
     scenario_delete(sc);
 }
 
+/* The vector kernels (cpu_isa.h) change nothing: exact mode and brackets
+ * (pilot 1,000) with every instruction set this CPU has give the CSV of the
+ * portable C, byte for byte. */
+static void test_isa_independence(void **state)
+{
+    (void)state;
+    jf_scenario *sc = stochastic_scenario(5000);
+    const size_t budgets[2] = {0, 1}, pilots[2] = {0, 1000};
+    for (int b = 0; b < 2; b++) {
+        jf__run_set_pilot_paths(pilots[b]);
+        char *summary0 = NULL, *annual0 = NULL;
+        for (int isa = JF__ISA_PORTABLE; isa < JF__ISA_COUNT; isa++) {
+            if (!jf__isa_supported((jf__isa)isa))
+                continue;
+            jf__isa_set_limit((jf__isa)isa);
+            char *summary, *annual;
+            jf_results *res;
+            run_and_write(sc, 2, budgets[b], &summary, &annual, &res);
+            assert_int_equal(res->sketch_mode, b == 1);
+            jf_results_free(res);
+            if (isa == JF__ISA_PORTABLE) {
+                summary0 = summary;
+                annual0 = annual;
+                continue;
+            }
+            assert_string_equal(summary, summary0);
+            assert_string_equal(annual, annual0);
+            free(summary);
+            free(annual);
+        }
+        free(summary0);
+        free(annual0);
+    }
+    jf__isa_set_limit(JF__ISA_COUNT);
+    jf__run_set_pilot_paths(0);
+    scenario_delete(sc);
+}
+
 /* Sketch-mode percentiles lie within ±0.1 percentile rank of the exact
  * sample: each reported value v must be placed, in the sorted sample of that
  * series-year, within 0.001·n positions of h = (n-1)·p.  The sample is made
@@ -770,6 +809,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deterministic_hand_figures),
         cmocka_unit_test(test_thread_independence),
+        cmocka_unit_test(test_isa_independence),
         cmocka_unit_test(test_sketch_rank_error),
         cmocka_unit_test(test_bracket_rank_error),
         cmocka_unit_test(test_bracket_fallback),
