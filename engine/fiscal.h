@@ -44,8 +44,31 @@ double jf__royalty_per_unit(const double (*brackets)[2], size_t n_brackets, doub
 
 /* The take for volume Q at price P with cost escalation factor esc = (1+e)^t.
  * `operating` = started and succeeded; `succeeded` = the project did not fail
- * (licence fees are due).  A failed project gives all zeros.  This function can't fail. */
-void jf__fiscal_take(const jf__fiscal_params *fp, double volume, double price, double esc,
-                     bool operating, bool succeeded, jf__take *out);
+ * (licence fees are due).  A failed project gives all zeros.  Inline: it runs
+ * once per resource-year of every path, and a call costs as much as the
+ * arithmetic.  This function can't fail. */
+static inline void jf__fiscal_take(const jf__fiscal_params *fp, double volume, double price,
+                                   double esc, bool operating, bool succeeded, jf__take *out)
+{
+    if (!succeeded) {
+        *out = (jf__take){0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+        return;
+    }
+    double G = volume * price;
+    double C = volume * fp->unit_cost * esc + (operating ? fp->fixed_cost * esc : 0.0);
+    double roy = fp->n_brackets > 0
+                     ? volume * jf__royalty_per_unit(fp->royalty_brackets, fp->n_brackets, price)
+                     : fp->royalty_rate * G;
+    double before_tax = G - C - roy;
+    double tax = fp->profit_tax_rate * (before_tax > 0.0 ? before_tax : 0.0);
+    double after_tax = before_tax - tax;
+    double div = fp->state_equity * fp->dividend_payout * (after_tax > 0.0 ? after_tax : 0.0);
+    out->gross = G;
+    out->royalty = roy;
+    out->profit_tax = tax;
+    out->dividends = div;
+    out->license_fees = fp->license_fees;
+    out->state = roy + tax + div + fp->license_fees;
+}
 
 #endif /* JF_FISCAL_H */

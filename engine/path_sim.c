@@ -165,6 +165,7 @@ struct jf__path_ws {
     double *z;               /* nr·T correlated shocks */
     double *comp;            /* COMP_COUNT·nr·T components of the take */
     double *eligible;        /* T */
+    double *draw;            /* T: one resource's jumps or noise draws */
     jf__scheme_result *sres; /* ns */
 };
 
@@ -594,9 +595,10 @@ jf__path_ws *jf__path_ws_alloc(const jf__model *model)
     ws->z = malloc((nr ? nr : 1) * T * sizeof *ws->z);
     ws->comp = malloc((nr ? nr : 1) * COMP_COUNT * T * sizeof *ws->comp);
     ws->eligible = malloc(T * sizeof *ws->eligible);
+    ws->draw = malloc(T * sizeof *ws->draw);
     ws->sres = malloc((model->ns ? model->ns : 1) * sizeof *ws->sres);
     if (!ok || !ws->vals || !ws->svals || !ws->conflict || !ws->zfund || !ws->eps || !ws->z ||
-        !ws->comp || !ws->eligible || !ws->sres) {
+        !ws->comp || !ws->eligible || !ws->draw || !ws->sres) {
         jf__path_ws_free(ws);
         return NULL;
     }
@@ -617,6 +619,7 @@ void jf__path_ws_free(jf__path_ws *ws)
     free(ws->z);
     free(ws->comp);
     free(ws->eligible);
+    free(ws->draw);
     free(ws->sres);
     free(ws);
 }
@@ -689,34 +692,46 @@ static void simulate_resource(const jf__model *m, jf__path_ws *ws, uint64_t path
         v[RP_DIVIDEND_PAYOUT], v[RP_LICENSE_FEES],
     };
     const double esc_step = 1.0 + v[RP_COST_ESCALATION];
-    double esc = 1.0, decline = 1.0;
-    long decline_age = -1;
+    double *draw = ws->draw;
 
-    for (size_t i = 0; i < T; i++) {
-        const long t = (long)i + 1;
-        double P;
-        if (fixed_price) {
+    /* Row by row (price, volume, take) rather than year by year: each loop's
+     * years are then independent work the processor overlaps.  Each stream
+     * is still drawn in year order, and streams are independent, so the
+     * numbers are those of the year-by-year order. */
+    if (fixed_price) {
+        for (size_t i = 0; i < T; i++) {
             p_fixed *= growth;
-            P = p_fixed;
-        } else {
-            double jump = 0.0;
-            if (jumps) {
+            price[i] = p_fixed;
+        }
+    } else {
+        for (size_t i = 0; i < T; i++)
+            draw[i] = 0.0;
+        if (jumps)
+            for (size_t i = 0; i < T; i++) {
                 unsigned n = gsl_ran_poisson(ws->rng[3], pp.jump_rate);
                 double e = gsl_ran_gaussian_ziggurat(ws->rng[4], 1.0);
-                jump = jf__price_jump(&pp, n, e);
+                draw[i] = jf__price_jump(&pp, n, e);
             }
-            x = jf__price_log_step(&pp, x, z[i], jump);
-            P = exp(x);
+        for (size_t i = 0; i < T; i++) {
+            x = jf__price_log_step(&pp, x, z[i], draw[i]);
+            price[i] = x;
         }
-        price[i] = P;
-        esc *= esc_step;
-        if (!ok) {
+        for (size_t i = 0; i < T; i++)
+            price[i] = exp(price[i]);
+    }
+    if (!ok) {
+        for (size_t i = 0; i < T; i++)
             volume[i] = gross[i] = state[i] = 0.0;
-            for (int c = 0; c < COMP_COUNT; c++)
-                comp[(size_t)c * T + i] = 0.0;
-            continue;
-        }
-        const long age = t - t_start + 1;
+        memset(comp, 0, COMP_COUNT * T * sizeof *comp);
+        return;
+    }
+
+    /* Volume: the profile, then noise, occupation and conflict output, in
+     * the order MODEL.md §3 multiplies them. */
+    double decline = 1.0;
+    long decline_age = -1;
+    for (size_t i = 0; i < T; i++) {
+        const long age = (long)i + 2 - t_start;
         double Q;
         if (!prof.schedule && age >= 1 && (double)age > prof.ramp_years + prof.plateau_years) {
             /* Decline phase: C·(1-d)^(a-R-L) by a running product instead of a pow per year. */
@@ -729,17 +744,33 @@ static void simulate_resource(const jf__model *m, jf__path_ws *ws, uint64_t path
         } else {
             Q = jf__production_base(&prof, age);
         }
-        if (noise)
-            Q *= exp(sv * gsl_ran_gaussian_ziggurat(ws->rng[1], 1.0) + noise_shift);
-        if (occupied && lib > 0.0 && jf__rng_uniform(ws->rng[2]) < lib)
-            occupied = false;   /* liberated in year t frees year t itself */
-        if (occupied)
-            Q *= 1.0 - occ_share;
-        if (conflict[i])
-            Q *= conflict_output;
-        jf__take take;
-        jf__fiscal_take(&fp, Q, P, esc, age >= 1, true, &take);
         volume[i] = Q;
+    }
+    if (noise) {
+        for (size_t i = 0; i < T; i++)
+            draw[i] = gsl_ran_gaussian_ziggurat(ws->rng[1], 1.0);
+        for (size_t i = 0; i < T; i++)
+            volume[i] *= exp(sv * draw[i] + noise_shift);
+    }
+    if (occupied) {
+        for (size_t i = 0; i < T; i++) {
+            if (occupied && lib > 0.0 && jf__rng_uniform(ws->rng[2]) < lib)
+                occupied = false;   /* liberated in year t frees year t itself */
+            if (occupied)
+                volume[i] *= 1.0 - occ_share;
+        }
+    }
+    for (size_t i = 0; i < T; i++)
+        if (conflict[i])
+            volume[i] *= conflict_output;
+
+    /* The take. */
+    double esc = 1.0;
+    for (size_t i = 0; i < T; i++) {
+        esc *= esc_step;
+        const long age = (long)i + 2 - t_start;
+        jf__take take;
+        jf__fiscal_take(&fp, volume[i], price[i], esc, age >= 1, true, &take);
         gross[i] = take.gross;
         state[i] = take.state;
         comp[COMP_ROYALTY * T + i] = take.royalty;
