@@ -30,13 +30,6 @@ void jf__price_params_set(jf__price_params *pp, jf_price_model model, double p0,
     pp->jump_sd = jump_sd;
 }
 
-double jf__price_log_step(const jf__price_params *pp, double x_prev, double z, double jump)
-{
-    if (pp->model == JF_PRICE_MEAN_REVERTING)
-        return x_prev * pp->decay + pp->pull + pp->sigma * z + jump;
-    return x_prev + pp->log_drift + pp->sigma * z + jump;
-}
-
 double jf__price_jump(const jf__price_params *pp, unsigned n, double eps)
 {
     if (n == 0)

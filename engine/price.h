@@ -39,8 +39,15 @@ void jf__price_params_set(jf__price_params *pp, jf_price_model model, double p0,
                           bool has_jumps, double jump_rate, double jump_mean, double jump_sd);
 
 /* One step of the log price for gbm / mean_reverting given the shock z and
- * the jump term `jump` (0 without jumps).  This function can't fail. */
-double jf__price_log_step(const jf__price_params *pp, double x_prev, double z, double jump);
+ * the jump term `jump` (0 without jumps).  Inline: it runs once per
+ * resource-year of every path.  This function can't fail. */
+static inline double jf__price_log_step(const jf__price_params *pp, double x_prev, double z,
+                                        double jump)
+{
+    if (pp->model == JF_PRICE_MEAN_REVERTING)
+        return x_prev * pp->decay + pp->pull + pp->sigma * z + jump;
+    return x_prev + pp->log_drift + pp->sigma * z + jump;
+}
 
 /* Jump term n·μJ + sqrt(n)·σJ·ε.  This function can't fail. */
 double jf__price_jump(const jf__price_params *pp, unsigned n, double eps);
