@@ -23,6 +23,8 @@
  */
 #include "bracket_count.h"
 
+#include <float.h>
+#include <math.h>
 #include <string.h>
 
 #define JF__QB_LANES 16u /* binary searches in flight at once */
@@ -336,4 +338,130 @@ void jf__qb_count_block(jf__isa isa, const jf__qb_tables *t, const double *x, si
             hist[2 * j + 1 + (size_t)(e[j] < v[u])]++;
         }
     }
+}
+
+/* ---- the scan of jf__qb_scan ---------------------------------------------- */
+
+/* Numeric min and max of x[0..n) (n >= 1) with min_pd/max_pd semantics
+ * (v < lo ? v : lo), and whether a NaN was seen.  Several running extremes
+ * keep the dependency chains short. */
+static void extremes_portable(const double *x, size_t n, double *mn, double *mx, bool *nan)
+{
+    double lo = *mn, hi = *mx;
+    bool un = *nan;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        un |= v != v;
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    *mn = lo;
+    *mx = hi;
+    *nan = un;
+}
+
+#ifdef JF__QB_SSE2
+static size_t extremes_sse2(const double *x, size_t n, double *mn, double *mx, bool *nan)
+{
+    const size_t n4 = n - n % 4;
+    if (n4 == 0)
+        return 0;
+    /* minpd(v, lo) is v < lo ? v : lo, so a NaN v leaves lo alone: NaNs are
+     * caught by the unordered compare, infinities by the extremes. */
+    __m128d lo0 = _mm_set1_pd(INFINITY), lo1 = lo0;
+    __m128d hi0 = _mm_set1_pd(-INFINITY), hi1 = hi0;
+    __m128d un0 = _mm_setzero_pd(), un1 = un0;
+    for (size_t i = 0; i < n4; i += 4) {
+        __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
+        lo0 = _mm_min_pd(a, lo0);
+        lo1 = _mm_min_pd(b, lo1);
+        hi0 = _mm_max_pd(a, hi0);
+        hi1 = _mm_max_pd(b, hi1);
+        un0 = _mm_or_pd(un0, _mm_cmpunord_pd(a, a));
+        un1 = _mm_or_pd(un1, _mm_cmpunord_pd(b, b));
+    }
+    double lo[2], hi[2];
+    _mm_storeu_pd(lo, _mm_min_pd(lo0, lo1));
+    _mm_storeu_pd(hi, _mm_max_pd(hi0, hi1));
+    *nan = _mm_movemask_pd(_mm_or_pd(un0, un1)) != 0;
+    *mn = lo[0] < lo[1] ? lo[0] : lo[1];
+    *mx = hi[0] > hi[1] ? hi[0] : hi[1];
+    return n4;
+}
+#endif
+
+#ifdef JF__QB_AVX
+__attribute__((target("avx512f"))) static size_t extremes_avx512(const double *x, size_t n,
+                                                                  double *mn, double *mx,
+                                                                  bool *nan)
+{
+    const size_t n16 = n - n % 16;
+    if (n16 == 0)
+        return 0;
+    __m512d lo0 = _mm512_set1_pd(INFINITY), lo1 = lo0;
+    __m512d hi0 = _mm512_set1_pd(-INFINITY), hi1 = hi0;
+    __mmask8 un = 0;
+    for (size_t i = 0; i < n16; i += 16) {
+        __m512d a = _mm512_loadu_pd(x + i), b = _mm512_loadu_pd(x + i + 8);
+        lo0 = _mm512_min_pd(a, lo0);
+        lo1 = _mm512_min_pd(b, lo1);
+        hi0 = _mm512_max_pd(a, hi0);
+        hi1 = _mm512_max_pd(b, hi1);
+        un |= _mm512_cmp_pd_mask(a, b, _CMP_UNORD_Q);
+    }
+    double lo[8], hi[8];
+    _mm512_storeu_pd(lo, _mm512_min_pd(lo0, lo1));
+    _mm512_storeu_pd(hi, _mm512_max_pd(hi0, hi1));
+    *nan = un != 0;
+    double l = lo[0], h = hi[0];
+    for (int k = 1; k < 8; k++) {
+        l = lo[k] < l ? lo[k] : l;
+        h = hi[k] > h ? hi[k] : h;
+    }
+    *mn = l;
+    *mx = h;
+    return n16;
+}
+#endif
+
+bool jf__qb_scan(jf__isa isa, const double *x, size_t n, double *min_out, double *max_out)
+{
+    double mn = INFINITY, mx = -INFINITY;
+    bool nan = false;
+    size_t done = 0;
+    switch (isa) {
+#ifdef JF__QB_AVX
+    case JF__ISA_AVX512:
+        done = extremes_avx512(x, n, &mn, &mx, &nan);
+        break;
+#endif
+#ifdef JF__QB_SSE2
+    case JF__ISA_AVX2:
+    case JF__ISA_SSE2:
+        done = extremes_sse2(x, n, &mn, &mx, &nan);
+        break;
+#endif
+    default:
+        break;
+    }
+    extremes_portable(x + done, n - done, &mn, &mx, &nan);
+    if (nan || !(fabs(mn) <= DBL_MAX) || !(fabs(mx) <= DBL_MAX))
+        return false;
+    if (mn == 0.0 || mx == 0.0) {
+        /* Bit patterns, without branches: one pass the compiler vectorises. */
+        uint64_t neg = 0, pos = 0;
+        for (size_t k = 0; k < n; k++) {
+            uint64_t u;
+            memcpy(&u, x + k, sizeof u);
+            neg |= (uint64_t)(u == ((uint64_t)1 << 63));
+            pos |= (uint64_t)(u == 0);
+        }
+        if (mn == 0.0)
+            mn = neg != 0 ? -0.0 : 0.0;
+        if (mx == 0.0)
+            mx = pos != 0 ? 0.0 : -0.0;
+    }
+    *min_out = mn;
+    *max_out = mx;
+    return true;
 }

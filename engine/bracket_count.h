@@ -9,6 +9,7 @@
 #ifndef JF_BRACKET_COUNT_H
 #define JF_BRACKET_COUNT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,5 +45,10 @@ typedef struct {
 /* Count the finite values x[0..n), n <= JF__QB_BLOCK, into t->hist with
  * the kernels of `isa` (which must be supported, cpu_isa.h).  This function can't fail. */
 void jf__qb_count_block(jf__isa isa, const jf__qb_tables *t, const double *x, size_t n);
+
+/* Check x[0..n) (n >= 1) is finite and find its min and max by bit order
+ * (-0 < +0) with the scan of `isa`.  Returns false on NaN or infinity.
+ * This function can't fail. */
+bool jf__qb_scan(jf__isa isa, const double *x, size_t n, double *min_out, double *max_out);
 
 #endif

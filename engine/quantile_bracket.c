@@ -99,10 +99,6 @@
 
 #define JF__QB_MAX_PILOT ((size_t)1 << 32)
 
-#if defined(__SSE2__) && !defined(JF_PORTABLE_ONLY)
-#include <emmintrin.h>
-#define JF__QB_SSE2 1
-#endif
 
 struct jf__qbracket {
     size_t n_pct;
@@ -469,68 +465,6 @@ static bool before(double a, double b)
     return a < b || (a == b && signbit(a) && !signbit(b));
 }
 
-/* Check x[0..n) (n >= 1) is finite and find its min and max by bit order.
- * Returns false on NaN or infinity.  Several running extremes keep the
- * dependency chains short; only ±0 ties could make their grouping matter,
- * and those are resolved by a scan of the sign bits. */
-static bool scan_values(const double *x, size_t n, double *min_out, double *max_out)
-{
-    double mn = INFINITY, mx = -INFINITY;
-    bool nan = false;
-    size_t i = 0;
-#ifdef JF__QB_SSE2
-    if (n >= 4) {
-        /* minpd(v, lo) is v < lo ? v : lo, so a NaN v leaves lo alone: NaNs
-         * are caught by the unordered compare, infinities by the extremes. */
-        __m128d lo0 = _mm_set1_pd(INFINITY), lo1 = lo0;
-        __m128d hi0 = _mm_set1_pd(-INFINITY), hi1 = hi0;
-        __m128d un0 = _mm_setzero_pd(), un1 = un0;
-        for (; i + 4 <= n; i += 4) {
-            __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
-            lo0 = _mm_min_pd(a, lo0);
-            lo1 = _mm_min_pd(b, lo1);
-            hi0 = _mm_max_pd(a, hi0);
-            hi1 = _mm_max_pd(b, hi1);
-            un0 = _mm_or_pd(un0, _mm_cmpunord_pd(a, a));
-            un1 = _mm_or_pd(un1, _mm_cmpunord_pd(b, b));
-        }
-        double lo[2], hi[2];
-        _mm_storeu_pd(lo, _mm_min_pd(lo0, lo1));
-        _mm_storeu_pd(hi, _mm_max_pd(hi0, hi1));
-        nan = _mm_movemask_pd(_mm_or_pd(un0, un1)) != 0;
-        mn = lo[0] < lo[1] ? lo[0] : lo[1];
-        mx = hi[0] > hi[1] ? hi[0] : hi[1];
-    }
-#endif
-    for (; i < n; i++) {
-        double v = x[i];
-        nan |= v != v;
-        mn = v < mn ? v : mn;
-        mx = v > mx ? v : mx;
-    }
-    if (nan || !(fabs(mn) <= DBL_MAX) || !(fabs(mx) <= DBL_MAX))
-        return false;
-    if (mn == 0.0 || mx == 0.0) {
-        /* Bit patterns, without branches: one pass the compiler vectorises. */
-        uint64_t neg = 0, pos = 0;
-        for (size_t k = 0; k < n; k++) {
-            uint64_t u;
-            memcpy(&u, x + k, sizeof u);
-            neg |= (uint64_t)(u == ((uint64_t)1 << 63));
-            pos |= (uint64_t)(u == 0);
-        }
-        bool neg_zero = neg != 0, pos_zero = pos != 0;
-        if (mn == 0.0)
-            mn = neg_zero ? -0.0 : 0.0;
-        if (mx == 0.0)
-            mx = pos_zero ? 0.0 : -0.0;
-    }
-    *min_out = mn;
-    *max_out = mx;
-    return true;
-}
-
-
 int jf__qbracket_add(jf__qbracket *q, const double *x, size_t n)
 {
     if (q->broken)
@@ -538,7 +472,7 @@ int jf__qbracket_add(jf__qbracket *q, const double *x, size_t n)
     if (n == 0)
         return 0;
     double mn, mx;
-    if (!scan_values(x, n, &mn, &mx))
+    if (!jf__qb_scan(q->isa, x, n, &mn, &mx))
         return -2;
     if (before(mn, q->min))
         q->min = mn;

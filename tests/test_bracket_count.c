@@ -1,9 +1,10 @@
 /*
- * test_bracket_count.c — the counting kernels of the percentile brackets
- * (bracket_count.c) and the moment lanes (moment_lanes.c), every variant
- * this CPU has: each histogram is compared with a count by linear search
- * (slot 2j when j edges lie below x, 2j+1 when x equals edge j), and each
- * lane result bit for bit with the portable C.
+ * test_bracket_count.c — the vector kernels, every variant this CPU has
+ * (cpu_isa.h): the percentile brackets' counting and scan (bracket_count.c)
+ * and the moment lanes (moment_lanes.c).  Each histogram is compared with a
+ * count by linear search (slot 2j when j edges lie below x, 2j+1 when x
+ * equals edge j), each scan with a plain loop, each lane bit for bit with
+ * the portable C.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -187,6 +188,55 @@ static void test_count_matches_linear_search(void **state)
     assert_true(kernels_run[JF__ISA_PORTABLE] == 400);
 }
 
+/* The finiteness and min/max scan: every kernel against a plain loop on
+ * the bit order (-0 < +0), over blocks with zeros of both signs, NaN and
+ * infinities in any lane. */
+static bool bit_before(double a, double b)
+{
+    return a < b || (a == b && signbit(a) && !signbit(b));
+}
+
+static void test_scan(void **state)
+{
+    (void)state;
+    rng r = {0x5ca7u};
+    double x[300];
+    for (int trial = 0; trial < 2000; trial++) {
+        size_t n = 1 + (size_t)(next_u64(&r) % 300);
+        int kind = trial % 5;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t u = next_u64(&r) % 16;
+            x[i] = u == 0 ? -0.0 : u == 1 ? 0.0 : kind == 0 ? uniform(&r) - 0.5 : 1e300 * (uniform(&r) - 0.5);
+            if (kind == 4)
+                x[i] = next_u64(&r) % 2 ? -0.0 : 0.0;
+        }
+        if (kind == 1)
+            x[next_u64(&r) % n] = NAN;
+        if (kind == 2)
+            x[next_u64(&r) % n] = next_u64(&r) % 2 ? INFINITY : -INFINITY;
+        bool finite = kind != 1 && kind != 2;
+        double mn = x[0], mx = x[0];
+        for (size_t i = 1; i < n; i++) {
+            if (bit_before(x[i], mn))
+                mn = x[i];
+            if (bit_before(mx, x[i]))
+                mx = x[i];
+        }
+        for (int isa = 0; isa < JF__ISA_COUNT; isa++) {
+            if (!jf__isa_supported((jf__isa)isa))
+                continue;
+            double got_mn = 42.0, got_mx = 42.0;
+            bool ok = jf__qb_scan((jf__isa)isa, x, n, &got_mn, &got_mx);
+            if (ok != finite)
+                fail_msg("trial %d, %s (n %zu): finite %d, want %d", trial,
+                         jf__isa_name((jf__isa)isa), n, ok, finite);
+            if (finite && !(same_bits(got_mn, mn) && same_bits(got_mx, mx)))
+                fail_msg("trial %d, %s (n %zu): min %g max %g, want %g %g", trial,
+                         jf__isa_name((jf__isa)isa), n, got_mn, got_mx, mn, mx);
+        }
+    }
+}
+
 /* The moment lanes: every variant, same bits as the portable C, on values
  * that exercise both branches of the compensation, ties of ±0, infinities
  * and NaN. */
@@ -268,6 +318,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_count_matches_linear_search),
+        cmocka_unit_test(test_scan),
         cmocka_unit_test(test_lanes_agree),
         cmocka_unit_test(test_lanes_by_hand),
         cmocka_unit_test(test_isa_limit),
