@@ -9,6 +9,10 @@
  * The factor 0.1 only keeps the sum finite; it costs one multiply, as the
  * engine's σ·z does.
  *
+ * floor-case adds, per path, the engine's normals and exps beyond R·T
+ * (jfsim-draws counts them) from one more stream, {seed, FNV-1a of
+ * "floor/case/extra"}, with the same ziggurat.
+ *
  * Box–Muller (MODEL.md does not fix the normal method; the engine uses the
  * ziggurat): u1 = (w >> 11 + 0.5)·2^-53 in (0,1), u2 likewise, then
  * sqrt(-2 ln u1)·(cos, sin)(2π u2).
@@ -103,11 +107,44 @@ static double correlate_exp(const double *L, size_t R, size_t T, const double *e
     return sum;
 }
 
+/* This path's share of `extra` per path on average: the totals over paths
+ * 0..n-1 add up to floor(n·extra). */
+static size_t share(uint64_t p, double extra)
+{
+    return (size_t)(floor((double)(p + 1) * extra) - floor((double)p * extra));
+}
+
+/* The case's draws beyond R·T: n normals from stream (seed, id, path), and
+ * x exps of 0.1 times them (cycling when x > n). */
+static double extra_draws(gsl_rng *rng, uint64_t seed, uint64_t id, uint64_t path, size_t n,
+                          size_t x, double *buf)
+{
+    jf__rng_key(rng, seed, path, id);
+    for (size_t k = 0; k < n; k++)
+        buf[k] = gsl_ran_gaussian_ziggurat(rng, 1.0);
+    double sum = 0.0;
+    for (size_t k = 0; k < x; k++)
+        sum += exp(0.1 * (n ? buf[k % n] : 1e-3 * (double)k));
+    return sum;
+}
+
 jf_status jf__floor_run(const jf_scenario *sc, const double *L, uint64_t paths, int threads,
-                        jf__floor_method method, double *checksum)
+                        jf__floor_method method, const jf__floor_counts *counts, double *checksum)
 {
     const size_t R = sc->n_resources, T = (size_t)sc->horizon_years;
     const uint64_t seed = sc->seed;
+    double extra_n = 0.0, extra_x = 0.0;
+    if (method == JF__FLOOR_CASE) {
+        if (!counts)
+            return JF_ERR_USAGE;
+        extra_n = counts->normals - (double)(R * T);
+        extra_x = counts->exps - (double)(R * T);
+        if (!(extra_n >= 0.0 && extra_x >= 0.0 && extra_n < 1e6 && extra_x < 1e6))
+            return JF_ERR_USAGE;
+    }
+    const size_t extra_cap = (size_t)ceil(extra_n) + 1;
+    const uint64_t id_extra = jf__stream_id("floor", "case", "extra");
+    const bool zig = method != JF__FLOOR_BOX_MULLER;
     uint64_t *ids = malloc((R ? R : 1) * sizeof *ids);
     if (!ids)
         return JF_ERR_NOMEM;
@@ -118,9 +155,9 @@ jf_status jf__floor_run(const jf_scenario *sc, const double *L, uint64_t paths, 
 #pragma omp parallel num_threads(threads > 0 ? threads : 1) reduction(+ : total, failed)
     {
         /* Per-thread buffers, allocated once; every thread reaches the worksharing loop. */
-        double *e = malloc((R ? R : 1) * (T + 4) * sizeof *e);
-        gsl_rng *rng = method == JF__FLOOR_ZIGGURAT ? jf__rng_alloc() : NULL;
-        int ok = e && (method != JF__FLOOR_ZIGGURAT || rng);
+        double *e = malloc(((R ? R : 1) * (T + 4) + extra_cap) * sizeof *e);
+        gsl_rng *rng = zig ? jf__rng_alloc() : NULL;
+        int ok = e && (!zig || rng);
         if (!ok)
             failed += 1;
 #pragma omp for schedule(static)
@@ -128,12 +165,15 @@ jf_status jf__floor_run(const jf_scenario *sc, const double *L, uint64_t paths, 
             if (!ok)
                 continue;
             for (size_t r = 0; r < R; r++) {
-                if (method == JF__FLOOR_ZIGGURAT)
+                if (zig)
                     normals_ziggurat(rng, seed, ids[r], p, T, e + r * T);
                 else
                     normals_box_muller(seed, ids[r], p, T, e + r * T);
             }
             total += correlate_exp(L, R, T, e);
+            if (method == JF__FLOOR_CASE)
+                total += extra_draws(rng, seed, id_extra, p, share(p, extra_n), share(p, extra_x),
+                                     e + R * (T + 4));
         }
         jf__rng_free(rng);
         free(e);

@@ -18,6 +18,14 @@
  *   JF__FLOOR_ZIGGURAT    the engine's own method: its Philox gsl_rng
  *                         (engine/rng.h) and gsl_ran_gaussian_ziggurat, one
  *                         32-bit word (a quarter of a Philox call) per normal.
+ *
+ * A third variant counts what this case really draws instead of R·T:
+ *   JF__FLOOR_CASE        floor-zig, plus per path as many more ziggurat
+ *                         normals and exps as the engine takes beyond R·T
+ *                         (counted by jfsim-draws, draw_count.c: noise, jump
+ *                         sizes, fund shocks; exps of noise and fund returns),
+ *                         from one more stream per path.  Still a lower bound:
+ *                         no uniforms, Poisson draws, arithmetic or statistics.
  */
 #ifndef JF_BENCH_FLOOR_H
 #define JF_BENCH_FLOOR_H
@@ -27,7 +35,13 @@
 
 #include "jfsim.h"
 
-typedef enum { JF__FLOOR_BOX_MULLER = 0, JF__FLOOR_ZIGGURAT = 1 } jf__floor_method;
+typedef enum { JF__FLOOR_BOX_MULLER = 0, JF__FLOOR_ZIGGURAT = 1, JF__FLOOR_CASE = 2 } jf__floor_method;
+
+/* The engine's draws per path, averaged over paths (jfsim-draws). */
+typedef struct {
+    double normals;
+    double exps;
+} jf__floor_counts;
 
 /*
  * Lower Cholesky factor of the scenario's price-shock correlation matrix
@@ -40,11 +54,15 @@ jf_status jf__floor_cholesky(const jf_scenario *scenario, double *L);
 /*
  * Do the floor's work for `paths` paths of `scenario` on `threads` threads
  * (OpenMP, static split of paths) with factor `L` from jf__floor_cholesky.
- * Returns JF_OK and a checksum (the sum of every exp(0.1·z), so that nothing
- * can be optimised away) in *checksum, or JF_ERR_NOMEM.  Allocates one
- * R·T buffer and one stream per thread, nothing per path.
+ * `counts` (JF__FLOOR_CASE only, else ignored) are the engine's normals and
+ * exps per path; path p takes floor((p+1)·a) - floor(p·a) of each average a
+ * beyond R·T, so the totals match.  Returns JF_OK and a checksum (the sum of
+ * every exp(0.1·z), so that nothing can be optimised away) in *checksum,
+ * JF_ERR_USAGE for counts below R·T, or JF_ERR_NOMEM.  Allocates one buffer
+ * and one stream per thread, nothing per path.
  */
 jf_status jf__floor_run(const jf_scenario *scenario, const double *L, uint64_t paths, int threads,
-                        jf__floor_method method, double *checksum);
+                        jf__floor_method method, const jf__floor_counts *counts,
+                        double *checksum);
 
 #endif /* JF_BENCH_FLOOR_H */

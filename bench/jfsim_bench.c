@@ -6,6 +6,8 @@
  * that one measurement and nothing warmed up by a previous case is reused):
  *   floor-bm   the floor with Box–Muller normals (floor.h);
  *   floor-zig  the floor with the engine's ziggurat normals;
+ *   floor-case floor-zig with the engine's own number of normals and exps
+ *              per path (--case-draws, counted by jfsim-draws);
  *   engine     jf_scenario_load, then jf_run timed alone (load and free are
  *              not in the wall time);
  *   sweep      instead of `engine` when the file has a `sweep:` grid section:
@@ -16,7 +18,7 @@
  * paths/s, path-years/s, peak resident memory (MiB, getrusage ru_maxrss),
  * speed-up over the same kind at 1 thread, and for engine/sweep lines the
  * fraction of the floor's path-years/s at the same thread count (the faster
- * floor variant).  Engine results (a few summary statistics) are compared
+ * of floor-bm and floor-zig) and of floor-case's.  Engine results (a few summary statistics) are compared
  * bit for bit across thread counts (MODEL.md §1, §8) and the verdict printed.
  *
  * The parent never runs OpenMP code (it only loads scenarios to read their
@@ -46,9 +48,9 @@
 #define JF_BENCH_MAX_AXES 8
 #define JF_BENCH_MAX_POINTS 100000
 
-typedef enum { KIND_FLOOR_BM = 0, KIND_FLOOR_ZIG, KIND_ENGINE, KIND_COUNT } bench_kind;
+typedef enum { KIND_FLOOR_BM = 0, KIND_FLOOR_ZIG, KIND_FLOOR_CASE, KIND_ENGINE, KIND_COUNT } bench_kind;
 
-static const char *const kind_names[KIND_COUNT] = {"floor-bm", "floor-zig", "engine"};
+static const char *const kind_names[KIND_COUNT] = {"floor-bm", "floor-zig", "floor-case", "engine"};
 
 typedef struct {
     uint64_t paths;          /* 0 = the scenario's */
@@ -60,6 +62,8 @@ typedef struct {
     bool floor;
     bool engine;
     bool sweep;              /* run a sweep section as a sweep */
+    bool has_counts;         /* --case-draws given: measure floor-case too */
+    jf__floor_counts counts; /* the engine's normals and exps per path */
     jf_override sets[JF_BENCH_MAX_SETS];
     size_t n_sets;
 } bench_opts;
@@ -111,6 +115,8 @@ static void usage(FILE *out)
           "  -r, --repeat R       run each measurement R times, keep the fastest (default 1)\n"
           "      --seed N         random seed (default: the scenario's)\n"
           "      --set PATH=VALUE override a parameter in every case (repeatable)\n"
+          "      --case-draws N,E also time floor-case: N normals and E exps per path, the\n"
+          "                       engine's own counts for this case (jfsim-draws prints them)\n"
           "      --no-floor       skip the floor\n"
           "      --floor-only     only the floor\n"
           "      --no-sweep       run a file with a sweep section as one plain run\n"
@@ -328,7 +334,7 @@ static void child_floor(const char *file, const bench_opts *o, int threads, jf__
     uint64_t paths = sc->paths * points;
     double t0 = now_seconds();
     if (st == JF_OK)
-        st = jf__floor_run(sc, L, paths, threads, method, &checksum);
+        st = jf__floor_run(sc, L, paths, threads, method, &o->counts, &checksum);
     m->wall = now_seconds() - t0;
     if (st == JF_OK) {
         m->ok = 1;
@@ -370,7 +376,10 @@ static bool measure(const char *file, const bench_opts *o, bench_kind kind, int 
             child_engine(file, o, threads, &m);
         else
             child_floor(file, o, threads,
-                        kind == KIND_FLOOR_BM ? JF__FLOOR_BOX_MULLER : JF__FLOOR_ZIGGURAT, points, &m);
+                        kind == KIND_FLOOR_BM    ? JF__FLOOR_BOX_MULLER
+                        : kind == KIND_FLOOR_ZIG ? JF__FLOOR_ZIGGURAT
+                                                 : JF__FLOOR_CASE,
+                        points, &m);
         m.peak_mib = peak_mib();
         ssize_t w = write(fd[1], &m, sizeof m);
         close(fd[1]);
@@ -437,21 +446,25 @@ static bool read_shape(const char *file, const bench_opts *o, case_shape *shape)
 
 static void print_header(void)
 {
-    printf("%-14s %-9s %10s %5s %7s %9s %10s %13s %9s %7s %8s\n", "case", "kind", "paths", "years",
-           "threads", "wall_s", "paths/s", "path-years/s", "peak_MiB", "speedup", "of_floor");
+    printf("%-14s %-10s %10s %5s %7s %9s %10s %13s %9s %7s %8s %7s\n", "case", "kind", "paths",
+           "years", "threads", "wall_s", "paths/s", "path-years/s", "peak_MiB", "speedup", "of_floor",
+           "of_case");
 }
 
 static void print_row(const case_shape *c, const char *kind, int threads, const measurement *m,
-                      double speedup, double of_floor)
+                      double speedup, double of_floor, double of_case)
 {
     double pys = (double)m->paths * c->years / m->wall;
-    char sp[16] = "-", fl[16] = "-";
+    char sp[16] = "-", fl[16] = "-", fc[16] = "-";
     if (speedup > 0.0)
         snprintf(sp, sizeof sp, "%.2f", speedup);
     if (of_floor > 0.0)
         snprintf(fl, sizeof fl, "%.3f", of_floor);
-    printf("%-14s %-9s %10" PRIu64 " %5d %7d %9.3f %10.0f %13.0f %9.1f %7s %8s\n", c->label, kind,
-           m->paths, c->years, threads, m->wall, (double)m->paths / m->wall, pys, m->peak_mib, sp, fl);
+    if (of_case > 0.0)
+        snprintf(fc, sizeof fc, "%.3f", of_case);
+    printf("%-14s %-10s %10" PRIu64 " %5d %7d %9.3f %10.0f %13.0f %9.1f %7s %8s %7s\n", c->label,
+           kind, m->paths, c->years, threads, m->wall, (double)m->paths / m->wall, pys, m->peak_mib,
+           sp, fl, fc);
     fflush(stdout);
 }
 
@@ -467,7 +480,8 @@ static bool run_case(const char *file, const bench_opts *o)
     measurement best[KIND_COUNT][JF_BENCH_MAX_THREADS];
     bool have[KIND_COUNT][JF_BENCH_MAX_THREADS] = {{false}};
     for (int kind = 0; kind < KIND_COUNT; kind++) {
-        if ((kind == KIND_ENGINE && !o->engine) || (kind != KIND_ENGINE && !o->floor))
+        if ((kind == KIND_ENGINE && !o->engine) || (kind != KIND_ENGINE && !o->floor) ||
+            (kind == KIND_FLOOR_CASE && !o->has_counts))
             continue;
         const char *name = kind == KIND_ENGINE && sweep ? "sweep" : kind_names[kind];
         double wall1 = 0.0;
@@ -494,7 +508,7 @@ static bool run_case(const char *file, const bench_opts *o)
             if (threads == 1)
                 wall1 = b->wall;
             double speedup = threads > 1 && wall1 > 0.0 ? wall1 / b->wall : 0.0;
-            double of_floor = 0.0;
+            double of_floor = 0.0, of_case = 0.0;
             if (kind == KIND_ENGINE) {
                 double floor_wall = INFINITY;
                 for (int f = KIND_FLOOR_BM; f <= KIND_FLOOR_ZIG; f++)
@@ -503,8 +517,10 @@ static bool run_case(const char *file, const bench_opts *o)
                 /* Same paths in both, so the ratio of path-years/s is the ratio of walls. */
                 if (isfinite(floor_wall))
                     of_floor = floor_wall / b->wall;
+                if (have[KIND_FLOOR_CASE][i])
+                    of_case = best[KIND_FLOOR_CASE][i].wall / b->wall;
             }
-            print_row(&c, name, threads, b, speedup, of_floor);
+            print_row(&c, name, threads, b, speedup, of_floor, of_case);
         }
     }
     /* Bit-identical results across thread counts (MODEL.md §1). */
@@ -561,6 +577,19 @@ static int parse_args(int argc, char **argv, bench_opts *o, int *first_file)
                 jf_override_parse(v, &o->sets[o->n_sets], &err) != JF_OK)
                 return fprintf(stderr, "jfsim-bench: bad --set '%s'\n", v ? v : ""), 2;
             o->n_sets++;
+            i++;
+        } else if (strcmp(a, "--case-draws") == 0) {
+            char *end = NULL;
+            bool pair = false;
+            if (v) {
+                o->counts.normals = strtod(v, &end);
+                pair = end != v && *end == ',';
+                if (pair)
+                    o->counts.exps = strtod(end + 1, &end);
+            }
+            if (!pair || *end || !(o->counts.normals >= 0.0) || !(o->counts.exps >= 0.0))
+                return fprintf(stderr, "jfsim-bench: --case-draws needs NORMALS,EXPS\n"), 2;
+            o->has_counts = true;
             i++;
         } else if (strcmp(a, "--no-floor") == 0) {
             o->floor = false;

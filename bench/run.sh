@@ -28,11 +28,12 @@ peer="${JF_BENCH_PEER:-1}"
 big="${JF_BENCH_BIG:-0}"
 
 bench="$build/bench/jfsim-bench"
+draws="$build/bench/jfsim-draws"
 cli="$build/cli/jfsim"
-if [[ ! -x "$bench" || ! -x "$cli" ]]; then
+if [[ ! -x "$bench" || ! -x "$draws" || ! -x "$cli" ]]; then
     echo "== building Release in $build" >&2
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$build" --target jfsim-bench jfsim -j "$(( cores < 2 ? cores : 2 ))" >/dev/null
+    cmake --build "$build" --target jfsim-bench jfsim-draws jfsim -j "$(( cores < 2 ? cores : 2 ))" >/dev/null
 fi
 type="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
 [[ "$type" == Release ]] || echo "warning: $build is a '$type' build; figures are meant for Release" >&2
@@ -42,17 +43,24 @@ trap 'rm -rf "$out"' EXIT
 status=0
 
 echo "== jfsim-bench ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'))"
-"$bench" -n "$paths" -t "$threads" -r "$repeat" "$here/large.yaml" "$here/small.yaml" | tee "$out/large_small.txt" || status=1
+# floor-case needs the engine's own normals and exps per path of large.yaml.
+counts="$("$draws" "$here/large.yaml" 2>"$out/draws.txt")" || { status=1; counts=""; }
+sed 's/^jfsim-draws: /# /' "$out/draws.txt"
+"$bench" -n "$paths" -t "$threads" -r "$repeat" ${counts:+--case-draws "$counts"} "$here/large.yaml" \
+    | tee "$out/large_small.txt" || status=1
+"$bench" -n "$paths" -t "$threads" -r "$repeat" "$here/small.yaml" | grep -v '^#\|^case' \
+    | tee -a "$out/large_small.txt" || status=1
 # The sweep case keeps its own paths (10,000 per point, 9 points).
 "$bench" -t "$threads" -r "$repeat" "$here/sweep_shaped.yaml" | grep -v '^#\|^case' | tee "$out/sweep.txt" || status=1
 
-# Figures of the large case from the table: path-years/s, wall, of_floor per thread count.
+# Figures of the large case from the table: path-years/s, wall, of_floor, of_case per thread count.
 field() { awk -v k="$1" -v t="$2" -v c="$3" '$1=="large" && $2==k && $5==t {print $c}' "$out/large_small.txt"; }
 eng1="$(field engine 1 8)"
 echo
 echo "== bars (issue 'Speed at scale'), bench/large.yaml, $paths paths"
 if [[ -n "$eng1" ]]; then
-    echo "engine, 1 thread:        $eng1 path-years/s, $(field engine 1 11) of the floor (bar >= 0.5)"
+    echo "engine, 1 thread:        $eng1 path-years/s, $(field engine 1 11) of the floor (bar >= 0.5)," \
+         "$(field engine 1 12) of floor-case"
     for t in $(awk '$1=="large" && $2=="engine" && $5>1 {print $5}' "$out/large_small.txt"); do
         echo "engine, $t threads:       speed-up $(field engine "$t" 10) over 1 thread (bar >= 1.8 at 2)"
     done
