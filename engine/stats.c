@@ -6,9 +6,11 @@
  * caller fills rows in path order, whatever the threads did):
  *   n     the values that count (finite ones when censored: INFINITY, the
  *         censored marker, and anything ordered above it is left out);
- *   mean  Σx/n with Neumaier's compensated sum, or the value itself when
- *         min == max (so a deterministic scenario reports its figure
- *         unchanged and a share of k paths in n is the correctly rounded k/n);
+ *   mean  Σx/n with Neumaier's compensated sum (in 8 lanes, value i in lane
+ *         i mod 8, added in lane order; one running sum on censored rows),
+ *         or the value itself when min == max (so a deterministic scenario
+ *         reports its figure unchanged and a share of k paths in n is the
+ *         correctly rounded k/n);
  *   M2    by the corrected two-pass formula Σ(x-m)² - (Σ(x-m))²/n
  *         (Chan, Golub & LeVeque, "Algorithms for computing the sample variance"),
  *         both sums taken in blocks whose totals are added with compensation;
@@ -292,6 +294,45 @@ static inline row_scan scan_row(const double *x, size_t n, bool censored)
     return r;
 }
 
+/* Pass 1 for a row without censoring, the common case: the compensated sum
+ * in the moment lanes (moment_lanes.h: value i in lane i mod 8, vector
+ * kernels, the lanes then added in lane order, as jf__moments_add_block),
+ * min and max by key in four independent lanes.  One running sum would be
+ * a chain of dependent additions, several cycles a value. */
+static row_scan scan_row_lanes(const double *x, size_t n)
+{
+    row_scan r = {n, 0.0, 0.0, UINT64_MAX, 0, true};
+    double s[JF__MOMENT_LANES], c[JF__MOMENT_LANES], lo[JF__MOMENT_LANES], hi[JF__MOMENT_LANES];
+    size_t full = n - n % JF__MOMENT_LANES;
+    jf__lanes_sum_minmax(jf__isa_best(), x, full, s, c, lo, hi);
+    for (size_t i = full; i < n; i++)
+        sum_add(&s[0], &c[0], x[i]);
+    r.sum = s[0];
+    r.sum_err = c[0];
+    for (int l = 1; l < JF__MOMENT_LANES; l++) {
+        sum_add(&r.sum, &r.sum_err, s[l]);
+        r.sum_err += c[l];
+    }
+    uint64_t k_lo[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}, k_hi[4] = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int l = 0; l < 4; l++) {
+            uint64_t k = order_key(x[i + (size_t)l]);
+            k_lo[l] = k < k_lo[l] ? k : k_lo[l];
+            k_hi[l] = k > k_hi[l] ? k : k_hi[l];
+        }
+    for (; i < n; i++) {
+        uint64_t k = order_key(x[i]);
+        k_lo[0] = k < k_lo[0] ? k : k_lo[0];
+        k_hi[0] = k > k_hi[0] ? k : k_hi[0];
+    }
+    for (int l = 0; l < 4; l++) {
+        r.key_lo = k_lo[l] < r.key_lo ? k_lo[l] : r.key_lo;
+        r.key_hi = k_hi[l] > r.key_hi ? k_hi[l] : r.key_hi;
+    }
+    return r;
+}
+
 #define JF__DEV_BLOCK 256u
 #define JF__DEV_LANES 4u
 
@@ -335,8 +376,8 @@ void jf__stats_compute(double *x, size_t n, bool censored, double *tmp, jf_stats
         return;
 
     /* Both passes specialised for censored or not: the common case carries
-     * no masking. */
-    row_scan sc = censored ? scan_row(x, n, true) : scan_row(x, n, false);
+     * no masking, and its sum runs in vector lanes. */
+    row_scan sc = censored ? scan_row(x, n, true) : scan_row_lanes(x, n);
     /* As the sorted array did: with nothing finite every value is censored. */
     size_t nf = censored && !sc.any_finite ? 0 : sc.n;
     out->n = nf;
