@@ -40,6 +40,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "cpu_isa.h"
 #include "floor.h"
 #include "jfsim.h"
 
@@ -635,8 +636,10 @@ int main(int argc, char **argv)
             load[0] = NAN;
         fclose(f);
     }
-    printf("# jfsim-bench, engine %s, %ld cores online, load average %.2f %.2f %.2f, best of %d\n",
-           JF_VERSION_STRING, sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2], o.repeat);
+    printf("# jfsim-bench, engine %s, %ld cores online, vector kernels %s, load average %.2f %.2f "
+           "%.2f, best of %d\n",
+           JF_VERSION_STRING, sysconf(_SC_NPROCESSORS_ONLN), jf__isa_name(jf__isa_best()), load[0],
+           load[1], load[2], o.repeat);
     print_header();
     bool ok = true;
     for (int i = first; i < argc; i++)

@@ -13,7 +13,7 @@
 #                     all cores, 0 = skip                  (default 0; 1000000 takes minutes)
 #   JF_BENCH_BUILD    build directory                      (default <repo>/build-bench)
 #
-# Builds jfsim-bench and jfsim in Release in the build directory when missing
+# Builds jfsim-bench, jfsim-draws and jfsim in Release in the build directory when missing
 # (never touches other build directories).  Exit status 0 unless a run failed.
 set -euo pipefail
 

@@ -88,7 +88,7 @@ static size_t classify_sse2(const jf__qb_tables *t, const double *x, size_t n, u
         return 0;
     const double *hi_bound = t->hi_bound, *lo_bound = t->lo_bound;
     const size_t n_ranges = t->n_ranges;
-    __m128i *acc = (__m128i *)(void *)t->acc;
+    __m128i_u *acc = (__m128i_u *)(void *)t->acc;
     const __m128i zero = _mm_setzero_si128();
     for (size_t k = 0; k < 2 * n_ranges; k++)
         _mm_storeu_si128(acc + k, zero);
@@ -126,8 +126,8 @@ static size_t classify_sse2(const jf__qb_tables *t, const double *x, size_t n, u
             h1acc = _mm_sub_epi64(h1acc, e1);
             /* inside = cl - ch (0 or 1), unless hot */
             __m128i in = _mm_andnot_si128(_mm_or_si128(e0, e1), _mm_sub_epi64(cl[j], ch[j]));
-            _mm_storeu_si128((__m128i *)(void *)(rng + i + 2 * (size_t)j), ch[j]);
-            _mm_storeu_si128((__m128i *)(void *)(flag + 2 * j), in);
+            _mm_storeu_si128((__m128i_u *)(void *)(rng + i + 2 * (size_t)j), ch[j]);
+            _mm_storeu_si128((__m128i_u *)(void *)(flag + 2 * j), in);
             any = _mm_or_si128(any, in);
         }
         if (_mm_movemask_epi8(_mm_cmpeq_epi32(any, zero)) != 0xFFFF)
@@ -137,9 +137,9 @@ static size_t classify_sse2(const jf__qb_tables *t, const double *x, size_t n, u
             }
     }
     uint64_t lanes[2];
-    _mm_storeu_si128((__m128i *)(void *)lanes, h0acc);
+    _mm_storeu_si128((__m128i_u *)(void *)lanes, h0acc);
     hot_n[0] += lanes[0] + lanes[1];
-    _mm_storeu_si128((__m128i *)(void *)lanes, h1acc);
+    _mm_storeu_si128((__m128i_u *)(void *)lanes, h1acc);
     hot_n[1] += lanes[0] + lanes[1];
     ADD_GAPS(t, n8, SSE2_HI, SSE2_LO);
     *m_io = m;
@@ -162,7 +162,7 @@ __attribute__((target("avx2"))) static size_t classify_avx2(const jf__qb_tables 
         return 0;
     const double *hi_bound = t->hi_bound, *lo_bound = t->lo_bound;
     const size_t n_ranges = t->n_ranges;
-    __m256i *acc = (__m256i *)(void *)t->acc;
+    __m256i_u *acc = (__m256i_u *)(void *)t->acc;
     const __m256i zero = _mm256_setzero_si256();
     for (size_t k = 0; k < 2 * n_ranges; k++)
         _mm256_storeu_si256(acc + k, zero);
@@ -198,7 +198,7 @@ __attribute__((target("avx2"))) static size_t classify_avx2(const jf__qb_tables 
             h0acc = _mm256_sub_epi64(h0acc, e0);
             h1acc = _mm256_sub_epi64(h1acc, e1);
             __m256i in = _mm256_andnot_si256(_mm256_or_si256(e0, e1), _mm256_cmpgt_epi64(cl[j], ch[j]));
-            _mm256_storeu_si256((__m256i *)(void *)(rng + i + 4 * (size_t)j), ch[j]);
+            _mm256_storeu_si256((__m256i_u *)(void *)(rng + i + 4 * (size_t)j), ch[j]);
             bits |= (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(in)) << (4 * j);
         }
         if (bits != 0)
@@ -208,9 +208,9 @@ __attribute__((target("avx2"))) static size_t classify_avx2(const jf__qb_tables 
             }
     }
     uint64_t lanes[4];
-    _mm256_storeu_si256((__m256i *)(void *)lanes, h0acc);
+    _mm256_storeu_si256((__m256i_u *)(void *)lanes, h0acc);
     hot_n[0] += lanes[0] + lanes[1] + lanes[2] + lanes[3];
-    _mm256_storeu_si256((__m256i *)(void *)lanes, h1acc);
+    _mm256_storeu_si256((__m256i_u *)(void *)lanes, h1acc);
     hot_n[1] += lanes[0] + lanes[1] + lanes[2] + lanes[3];
     ADD_GAPS(t, n16, AVX2_HI, AVX2_LO);
     *m_io = m;

@@ -5,8 +5,28 @@
 #include "cpu_isa.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 
 static atomic_int isa_limit = JF__ISA_COUNT;
+static atomic_int env_limit = -1; /* JFSIM_ISA, read once; -1 = not yet */
+
+/* The cap set by the environment variable JFSIM_ISA (portable, sse2, avx2,
+ * avx512), for benchmarks and for ruling the vector code out when
+ * something looks wrong; unset or unknown: no cap. */
+static int env_cap(void)
+{
+    int cap = atomic_load_explicit(&env_limit, memory_order_relaxed);
+    if (cap >= 0)
+        return cap;
+    cap = JF__ISA_COUNT;
+    const char *v = getenv("JFSIM_ISA");
+    for (int isa = 0; v && isa < JF__ISA_COUNT; isa++)
+        if (strcmp(v, jf__isa_name((jf__isa)isa)) == 0)
+            cap = isa;
+    atomic_store_explicit(&env_limit, cap, memory_order_relaxed);
+    return cap;
+}
 
 bool jf__isa_supported(jf__isa isa)
 {
@@ -33,6 +53,9 @@ bool jf__isa_supported(jf__isa isa)
 jf__isa jf__isa_best(void)
 {
     int limit = atomic_load_explicit(&isa_limit, memory_order_relaxed);
+    int cap = env_cap();
+    if (cap < limit)
+        limit = cap;
     for (int isa = JF__ISA_COUNT - 1; isa > JF__ISA_PORTABLE; isa--)
         if (isa <= limit && jf__isa_supported((jf__isa)isa))
             return (jf__isa)isa;

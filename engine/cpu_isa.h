@@ -1,12 +1,14 @@
 /*
  * cpu_isa.h — which x86 vector instruction set the hot loops may use.
  *
- * A few kernels (bracket_count.c, the moments in stats.c) exist once per
+ * A few kernels (bracket_count.c, moment_lanes.c) exist once per
  * instruction set, compiled with GCC/Clang target attributes whatever the
  * build's -march, and are chosen at run time from the CPU's flags.  Every
  * variant gives the same bits (same operations per lane, or integer
  * counts), so results never depend on the CPU; the tests run each one the
- * machine has against the portable one by lowering the limit.
+ * machine has against the portable one by lowering the limit.  The
+ * environment variable JFSIM_ISA (portable, sse2, avx2, avx512) caps the
+ * choice too: for benchmarks, or to rule the vector code out.
  */
 #ifndef JF_CPU_ISA_H
 #define JF_CPU_ISA_H

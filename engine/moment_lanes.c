@@ -5,8 +5,9 @@
  *   t = s + v;  c += |s| >= |v| ? (s - t) + v : (v - t) + s;  s = t
  * with both corrections computed and one selected (no data-dependent jump);
  * min_pd(v, lo) is v < lo ? v : lo and max_pd likewise, in every width.
- * No fused multiply-add anywhere (the build does not contract, and the
- * intrinsics multiply and add separately), so the lanes agree bit for bit.
+ * No fused multiply-add anywhere (the build passes -ffp-contract=off, and
+ * the intrinsics multiply and add separately), so the lanes agree bit for
+ * bit.
  */
 #include "moment_lanes.h"
 

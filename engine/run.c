@@ -103,8 +103,9 @@
 #include <sys/mman.h>
 
 #include <omp.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(JF_PORTABLE_ONLY)
 #include <emmintrin.h>
+#define JF__STREAM_STORES 1
 #endif
 
 #include "path_sim.h"
@@ -384,7 +385,7 @@ static void sketches_free(jf__sketch **sketches, size_t n)
  * (half the memory traffic of this step).  The caller issues the fence. */
 static void scatter_annual(const double *src, size_t K, size_t ns, double *dst, size_t stride)
 {
-#ifdef __SSE2__
+#ifdef JF__STREAM_STORES
     if (ns == JF__SUB_BLOCK && stride % 8 == 0 && (uintptr_t)dst % 64 == 0) {
         for (size_t k = 0; k < K; k++) {
             double *row = dst + k * stride;
@@ -424,7 +425,7 @@ static size_t simulate_block(const run_state *rs, thread_state *ts, uint64_t b, 
         if (ann_dst)
             scatter_annual(ts->ann, K, ns, ann_dst + s0, ann_stride);
     }
-#ifdef __SSE2__
+#ifdef JF__STREAM_STORES
     _mm_sfence(); /* the streamed stores are seen by other threads after the barrier */
 #endif
     for (size_t d = 0; rs->input_samples && d < rs->n_inputs; d++) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cli_run.sh — `jfsim run` and `jfsim check` as a user meets them: exit
-# statuses, byte-identical CSV for any -j, the spreadsheet dialect options,
+# statuses, byte-identical CSV for any -j and any vector kernels, the spreadsheet dialect options,
 # errors that name the option, output checks before simulating, and the
 # check → check round trip of the INTERFACE.md example.
 # Usage: bash cli_run.sh JFSIM_BINARY DATA_DIR SCENARIOS_DIR
@@ -27,6 +27,21 @@ done
 for f in summary.csv annual.csv; do
   cmp -s "j1/$f" "j2/$f" && cmp -s "j1/$f" "j7/$f" && ok || bad "$f differs between -j 1, 2, 7"
 done
+# Any vector kernels (JFSIM_ISA caps them, README "Speed"): byte-identical CSV,
+# in exact mode and with certified percentiles (a 1-byte budget).
+for isa in portable sse2 avx2 avx512; do
+  JFSIM_ISA=$isa expect_rc 0 "run JFSIM_ISA=$isa" "$bin" run "$scen/quick.yaml" -n 300 -q -o "isa_$isa"
+  JFSIM_ISA=$isa expect_rc 0 "run JFSIM_ISA=$isa, sketch" "$bin" run "$scen/quick.yaml" -n 20000 \
+    --memory-budget 1 -q -o "isa_sk_$isa"
+done
+for isa in sse2 avx2 avx512; do
+  for f in summary.csv annual.csv; do
+    cmp -s "isa_portable/$f" "isa_$isa/$f" && cmp -s "j1/$f" "isa_$isa/$f" && ok \
+      || bad "$f differs with JFSIM_ISA=$isa"
+    cmp -s "isa_sk_portable/$f" "isa_sk_$isa/$f" && ok || bad "sketch-mode $f differs with JFSIM_ISA=$isa"
+  done
+done
+
 # The human summary names every scheme and where the files are.
 "$bin" run "$scen/quick.yaml" -n 300 -q -o j1 > out.txt 2>&1
 grep -q '^  fund ' out.txt && grep -q '^  draft500 ' out.txt && grep -q 'Files: j1/summary.csv' out.txt \
