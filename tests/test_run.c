@@ -561,6 +561,33 @@ static void test_isa_independence(void **state)
     scenario_delete(sc);
 }
 
+/* Every path's annual values simulated one by one, series-year-major:
+ * value k of path p at [k·n + p]; *K_out = series-years.  Caller frees. */
+static double *simulate_samples(const jf_scenario *sc, uint64_t n, size_t *K_out)
+{
+    jf_error err;
+    jf__model *model = NULL;
+    assert_int_equal(jf__model_alloc(sc, &model, &err), JF_OK);
+    const jf__catalogue *cat = jf__model_catalogue(model);
+    size_t K = cat->n_series * (size_t)cat->horizon;
+    jf__path_ws *ws = jf__path_ws_alloc(model);
+    double *metrics = malloc((cat->n_metrics + 1) * sizeof *metrics);
+    double *annual = malloc(K * sizeof *annual);
+    double *samples = malloc(K * n * sizeof *samples);
+    assert_true(ws && metrics && annual && samples);
+    for (uint64_t p = 0; p < n; p++) {
+        jf__path_simulate(model, ws, p, metrics, annual);
+        for (size_t k = 0; k < K; k++)
+            samples[k * n + p] = annual[k];
+    }
+    free(annual);
+    free(metrics);
+    jf__path_ws_free(ws);
+    jf__model_free(model);
+    *K_out = K;
+    return samples;
+}
+
 /* Exact mode puts every path's annual value in its series-year's row, once:
  * the statistics of each series-year are those of jf__stats_compute over
  * the paths simulated one by one, bit for bit, so a value lost, duplicated
@@ -580,21 +607,9 @@ static void test_exact_rows_in_path_order(void **state)
         jf_error err;
         assert_int_equal(jf_run(sc, &opt, &res, &err), JF_OK);
         assert_false(res->sketch_mode);
-        jf__model *model = NULL;
-        assert_int_equal(jf__model_alloc(sc, &model, &err), JF_OK);
-        const jf__catalogue *cat = jf__model_catalogue(model);
-        size_t K = cat->n_series * (size_t)cat->horizon;
+        size_t K;
+        double *samples = simulate_samples(sc, n, &K);
         assert_int_equal(K, jf__results_n_series_stats(res));
-        jf__path_ws *ws = jf__path_ws_alloc(model);
-        double *metrics = malloc((cat->n_metrics + 1) * sizeof *metrics);
-        double *annual = malloc(K * sizeof *annual);
-        double *samples = malloc(K * n * sizeof *samples);
-        assert_true(ws && metrics && annual && samples);
-        for (uint64_t p = 0; p < n; p++) {
-            jf__path_simulate(model, ws, p, metrics, annual);
-            for (size_t k = 0; k < K; k++)
-                samples[k * n + p] = annual[k];
-        }
         jf_stats *want = calloc(K, sizeof *want);
         assert_non_null(want);
         for (size_t k = 0; k < K; k++)
@@ -602,10 +617,6 @@ static void test_exact_rows_in_path_order(void **state)
         assert_same_stats(res->series_stats, want, K, "series-year");
         free(want);
         free(samples);
-        free(annual);
-        free(metrics);
-        jf__path_ws_free(ws);
-        jf__model_free(model);
         jf_results_free(res);
         scenario_delete(sc);
     }
@@ -632,24 +643,9 @@ static size_t check_sketch_rank_error(size_t pilot)
     assert_false(ex->sketch_mode);
     size_t fallbacks = sk->annual_fallbacks;
 
-    jf__model *model = NULL;
-    assert_int_equal(jf__model_alloc(sc, &model, &err), JF_OK);
-    const jf__catalogue *cat = jf__model_catalogue(model);
-    size_t K = cat->n_series * (size_t)cat->horizon;
+    size_t K;
+    double *samples = simulate_samples(sc, n, &K);
     assert_int_equal(K, jf__results_n_series_stats(sk));
-    jf__path_ws *ws = jf__path_ws_alloc(model);
-    assert_non_null(ws);
-    double *metrics = malloc((cat->n_metrics + 1) * sizeof *metrics);
-    double *annual = malloc(K * sizeof *annual);
-    double *samples = malloc(K * n * sizeof *samples);
-    assert_non_null(metrics);
-    assert_non_null(annual);
-    assert_non_null(samples);
-    for (uint64_t p = 0; p < n; p++) {
-        jf__path_simulate(model, ws, p, metrics, annual);
-        for (size_t k = 0; k < K; k++)
-            samples[k * n + p] = annual[k];
-    }
 
     size_t checked = 0, kept = 0;
     size_t bracket_pilot = pilot == 0 || pilot > n ? (size_t)n : pilot;
@@ -701,10 +697,6 @@ static size_t check_sketch_rank_error(size_t pilot)
     assert_true(kept > 0);
 
     free(samples);
-    free(annual);
-    free(metrics);
-    jf__path_ws_free(ws);
-    jf__model_free(model);
     jf_results_free(sk);
     jf_results_free(ex);
     scenario_delete(sc);
