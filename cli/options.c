@@ -39,7 +39,7 @@ static const char usage_text[] =
     "      --resume            sweep: skip the points an interrupted run already finished\n"
     "  -q, --quiet             no progress line\n"
     "  -h, --help              this text\n"
-    "  -V, --version           engine version\n"
+    "  -V, --version           engine version and the vector kernels in use\n"
     "\n"
     "Exit status: 0 success, 2 bad usage or invalid scenario, 1 any other failure.\n";
 
@@ -215,7 +215,9 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
     while ((c = getopt_long(argc, argv, ":o:n:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case 'V': printf("jfsim %s\n", JF_VERSION_STRING); return EXIT_OK;
+        case 'V':
+            printf("jfsim %s (vector kernels: %s)\n", JF_VERSION_STRING, jf_vector_kernels());
+            return EXIT_OK;
         case 'o': o->outdir = optarg; break;
         case 'q': o->quiet = true; break;
         case OPT_PER_POINT: o->per_point = true; break;

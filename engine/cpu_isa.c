@@ -4,16 +4,19 @@
  */
 #include "cpu_isa.h"
 
+#include "jfsim.h"
+
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <string.h>
+#include <strings.h>
 
 static atomic_int isa_limit = JF__ISA_COUNT;
 static atomic_int env_limit = -1; /* JFSIM_ISA, read once; -1 = not yet */
 
 /* The cap set by the environment variable JFSIM_ISA (portable, sse2, avx2,
- * avx512), for benchmarks and for ruling the vector code out when
- * something looks wrong; unset or unknown: no cap. */
+ * avx512, any case), for benchmarks and for ruling the vector code out when
+ * something looks wrong; unset or unknown: no cap (jfsim --version shows
+ * what runs). */
 static int env_cap(void)
 {
     int cap = atomic_load_explicit(&env_limit, memory_order_relaxed);
@@ -22,7 +25,7 @@ static int env_cap(void)
     cap = JF__ISA_COUNT;
     const char *v = getenv("JFSIM_ISA");
     for (int isa = 0; v && isa < JF__ISA_COUNT; isa++)
-        if (strcmp(v, jf__isa_name((jf__isa)isa)) == 0)
+        if (strcasecmp(v, jf__isa_name((jf__isa)isa)) == 0)
             cap = isa;
     atomic_store_explicit(&env_limit, cap, memory_order_relaxed);
     return cap;
@@ -71,4 +74,9 @@ const char *jf__isa_name(jf__isa isa)
 {
     static const char *const names[JF__ISA_COUNT] = {"portable", "sse2", "avx2", "avx512"};
     return (unsigned)isa < JF__ISA_COUNT ? names[isa] : "?";
+}
+
+const char *jf_vector_kernels(void)
+{
+    return jf__isa_name(jf__isa_best());
 }

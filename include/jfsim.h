@@ -33,6 +33,12 @@ extern "C" {
 #define JF_VERSION_PATCH 0
 #define JF_VERSION_STRING "0.1.0"
 
+/* The vector kernels this process runs for the statistics: "avx512",
+ * "avx2", "sse2" or "portable" (the widest the CPU has, capped by the
+ * environment variable JFSIM_ISA).  Results are the same with any of them.
+ * This function can't fail. */
+const char *jf_vector_kernels(void);
+
 /* ------------------------------------------------------------------------ */
 /* Status codes and error records                                            */
 /* ------------------------------------------------------------------------ */

@@ -94,6 +94,9 @@ expect_rc 0 "help" "$bin" --help
 grep -q 'Exit status' out.txt && ok || bad "--help text"
 expect_rc 0 "version" "$bin" --version
 grep -q '^jfsim [0-9]' out.txt && ok || bad "--version text"
+grep -q '(vector kernels: [a-z0-9]*)$' out.txt && ok || bad "--version names the vector kernels"
+JFSIM_ISA=Portable "$bin" --version | grep -q '(vector kernels: portable)$' && ok \
+  || bad "JFSIM_ISA=Portable is not taken"
 
 echo "cli_run: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
