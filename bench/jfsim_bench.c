@@ -113,7 +113,7 @@ static void usage(FILE *out)
           "Options:\n"
           "  -n, --paths N        paths per case (default: the scenario's `paths`)\n"
           "  -t, --threads LIST   thread counts: N, A..B or A,B,C (default 1..cores)\n"
-          "  -r, --repeat R       run each measurement R times, keep the fastest (default 1)\n"
+          "  -r, --repeat R       R rounds of every measurement, keep the fastest (default 1)\n"
           "      --seed N         random seed (default: the scenario's)\n"
           "      --set PATH=VALUE override a parameter in every case (repeatable)\n"
           "      --case-draws N,E also time floor-case: N normals and E exps per path, the\n"
@@ -470,6 +470,17 @@ static void print_row(const case_shape *c, const char *kind, int threads, const 
 }
 
 /* All measurements of one file.  Returns false when one failed. */
+static bool kind_enabled(const bench_opts *o, int kind)
+{
+    return !((kind == KIND_ENGINE && !o->engine) || (kind != KIND_ENGINE && !o->floor) ||
+             (kind == KIND_FLOOR_CASE && !o->has_counts));
+}
+
+/* All measurements of one file.  With --repeat R, the R rounds each run
+ * every kind at every thread count in turn (kept: the fastest of each), so
+ * a slow minute of a shared host lands on all of them alike rather than on
+ * one thread count; the rows are printed after the last round.  Returns
+ * false when one failed. */
 static bool run_case(const char *file, const bench_opts *o)
 {
     case_shape c;
@@ -480,31 +491,36 @@ static bool run_case(const char *file, const bench_opts *o)
     int nt = o->n_threads;
     measurement best[KIND_COUNT][JF_BENCH_MAX_THREADS];
     bool have[KIND_COUNT][JF_BENCH_MAX_THREADS] = {{false}};
+    bool failed[KIND_COUNT][JF_BENCH_MAX_THREADS] = {{false}};
+    for (int rep = 0; rep < o->repeat; rep++)
+        for (int kind = 0; kind < KIND_COUNT; kind++) {
+            if (!kind_enabled(o, kind))
+                continue;
+            const char *name = kind == KIND_ENGINE && sweep ? "sweep" : kind_names[kind];
+            for (int i = 0; i < nt; i++) {
+                if (failed[kind][i])
+                    continue;
+                measurement m;
+                measure(file, o, (bench_kind)kind, o->threads[i], c.points, sweep, &m);
+                if (!m.ok) {
+                    fprintf(stderr, "jfsim-bench: %s %s %d threads: %s\n", c.label, name,
+                            o->threads[i], m.message);
+                    failed[kind][i] = true;
+                    ok = false;
+                    continue;
+                }
+                if (!have[kind][i] || m.wall < best[kind][i].wall)
+                    best[kind][i] = m;
+                have[kind][i] = true;
+            }
+        }
     for (int kind = 0; kind < KIND_COUNT; kind++) {
-        if ((kind == KIND_ENGINE && !o->engine) || (kind != KIND_ENGINE && !o->floor) ||
-            (kind == KIND_FLOOR_CASE && !o->has_counts))
-            continue;
         const char *name = kind == KIND_ENGINE && sweep ? "sweep" : kind_names[kind];
         double wall1 = 0.0;
         for (int i = 0; i < nt; i++) {
-            int threads = o->threads[i];
-            measurement m;
-            bool got = false;
-            for (int rep = 0; rep < o->repeat; rep++) {
-                measure(file, o, (bench_kind)kind, threads, c.points, sweep, &m);
-                if (!m.ok) {
-                    fprintf(stderr, "jfsim-bench: %s %s %d threads: %s\n", c.label, name, threads,
-                            m.message);
-                    ok = false;
-                    break;
-                }
-                if (!got || m.wall < best[kind][i].wall)
-                    best[kind][i] = m;
-                got = true;
-            }
-            if (!got)
+            if (!have[kind][i])
                 continue;
-            have[kind][i] = true;
+            int threads = o->threads[i];
             const measurement *b = &best[kind][i];
             if (threads == 1)
                 wall1 = b->wall;
