@@ -20,6 +20,8 @@
  * chosen at run time from the CPU's flags (cpu_isa.h); JF_PORTABLE_ONLY
  * leaves only the portable one.  They produce the same integers.  (An
  * AVX-512 binary search with gathers was slower than the 16 scalar lanes.)
+ * The scan for NaN and extremes that precedes counting (jf__qb_scan) has
+ * portable, SSE2 and AVX-512 variants; AVX2 runs the SSE2 one.
  */
 #include "bracket_count.h"
 
