@@ -29,31 +29,20 @@
 #define JF__SORT_SMALL 32u
 #define JF__SORT_MAX_BITS 11u
 
-static inline uint64_t ld(const double *base, size_t i)
-{
-    uint64_t u;
-    memcpy(&u, base + i, sizeof u);
-    return u;
-}
-
-static inline void st(double *base, size_t i, uint64_t u)
-{
-    memcpy(base + i, &u, sizeof u);
-}
 
 static void insertion_keys(double *a, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
-        uint64_t k = ld(a, i);
+        uint64_t k = jf__bits_at(a, i);
         size_t j = i;
         while (j > 0) {
-            uint64_t p = ld(a, j - 1);
+            uint64_t p = jf__bits_at(a, j - 1);
             if (p <= k)
                 break;
-            st(a, j, p);
+            jf__set_bits(a, j, p);
             j--;
         }
-        st(a, j, k);
+        jf__set_bits(a, j, k);
     }
 }
 
@@ -86,13 +75,13 @@ static void sort_keys_range(double *a, double *t, size_t n, uint64_t lo, uint64_
     size_t count[(1u << JF__SORT_MAX_BITS) + 1]; /* size_t: a row may pass 2^32 values */
     memset(count, 0, (nbk + 1) * sizeof count[0]);
     for (size_t i = 0; i < n; i++)
-        count[(size_t)((ld(a, i) - lo) >> shift) + 1]++;
+        count[(size_t)((jf__bits_at(a, i) - lo) >> shift) + 1]++;
     for (size_t b = 1; b <= nbk; b++)
         count[b] += count[b - 1];
     /* count[b] is now the start of bucket b; scatter advances it to the end. */
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = ld(a, i);
-        st(t, count[(size_t)((k - lo) >> shift)]++, k);
+        uint64_t k = jf__bits_at(a, i);
+        jf__set_bits(t, count[(size_t)((k - lo) >> shift)]++, k);
     }
     memcpy(a, t, n * sizeof *a);
     if (shift == 0)
@@ -113,9 +102,9 @@ static void sort_keys(double *a, double *t, size_t n)
         insertion_keys(a, n);
         return;
     }
-    uint64_t lo = ld(a, 0), hi = lo;
+    uint64_t lo = jf__bits_at(a, 0), hi = lo;
     for (size_t i = 1; i < n; i++) {
-        uint64_t k = ld(a, i);
+        uint64_t k = jf__bits_at(a, i);
         lo = k < lo ? k : lo;
         hi = k > hi ? k : hi;
     }
@@ -128,9 +117,9 @@ void jf__sort_f64(double *x, size_t n, double *tmp)
         return;
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t u = ld(x, i);
-        uint64_t k = (u >> 63) ? ~u : u | ((uint64_t)1 << 63);
-        st(x, i, k);
+        uint64_t u = jf__bits_at(x, i);
+        uint64_t k = jf__order_key(u);
+        jf__set_bits(x, i, k);
         lo = k < lo ? k : lo;
         hi = k > hi ? k : hi;
     }
@@ -139,7 +128,7 @@ void jf__sort_f64(double *x, size_t n, double *tmp)
     else
         sort_keys_range(x, tmp, n, lo, hi);
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = ld(x, i);
-        st(x, i, (k >> 63) ? k & ~((uint64_t)1 << 63) : ~k);
+        uint64_t k = jf__bits_at(x, i);
+        jf__set_bits(x, i, jf__key_bits(k));
     }
 }

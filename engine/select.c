@@ -40,52 +40,33 @@
 
 #define JF__SELECT_SMALL 24u
 #define JF__SELECT_NINTHER 512u
-#define JF__TOP_BIT ((uint64_t)1 << 63)
-
-static inline uint64_t ld(const double *a, size_t i)
-{
-    uint64_t u;
-    memcpy(&u, a + i, sizeof u);
-    return u;
-}
-
-static inline void st(double *a, size_t i, uint64_t u)
-{
-    memcpy(a + i, &u, sizeof u);
-}
-
-/* Bits of a double -> order-preserving key. */
-static inline uint64_t to_key(uint64_t u)
-{
-    return u ^ ((0 - (u >> 63)) | JF__TOP_BIT);
-}
 
 /* The order key of a[i]. */
 static inline uint64_t key_at(const double *a, size_t i)
 {
-    return to_key(ld(a, i));
+    return jf__order_key(jf__bits_at(a, i));
 }
 
 static void insertion_sort(double *a, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
-        uint64_t u = ld(a, i), k = to_key(u);
+        uint64_t u = jf__bits_at(a, i), k = jf__order_key(u);
         size_t j = i;
         while (j > 0) {
-            uint64_t p = ld(a, j - 1);
-            if (to_key(p) <= k)
+            uint64_t p = jf__bits_at(a, j - 1);
+            if (jf__order_key(p) <= k)
                 break;
-            st(a, j, p);
+            jf__set_bits(a, j, p);
             j--;
         }
-        st(a, j, u);
+        jf__set_bits(a, j, u);
     }
 }
 
 /* Restore the max-heap a[0..n) below index i. */
 static void sift_down(double *a, size_t i, size_t n)
 {
-    uint64_t u = ld(a, i), k = to_key(u);
+    uint64_t u = jf__bits_at(a, i), k = jf__order_key(u);
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= n)
@@ -100,10 +81,10 @@ static void sift_down(double *a, size_t i, size_t n)
         }
         if (kc <= k)
             break;
-        st(a, i, ld(a, c));
+        jf__set_bits(a, i, jf__bits_at(a, c));
         i = c;
     }
-    st(a, i, u);
+    jf__set_bits(a, i, u);
 }
 
 static void heap_sort(double *a, size_t n)
@@ -113,9 +94,9 @@ static void heap_sort(double *a, size_t n)
     for (size_t i = n / 2; i-- > 0;)
         sift_down(a, i, n);
     for (size_t end = n - 1; end > 0; end--) {
-        uint64_t top = ld(a, 0);
-        st(a, 0, ld(a, end));
-        st(a, end, top);
+        uint64_t top = jf__bits_at(a, 0);
+        jf__set_bits(a, 0, jf__bits_at(a, end));
+        jf__set_bits(a, end, top);
         sift_down(a, 0, end);
     }
 }
@@ -157,10 +138,10 @@ static size_t partition_below(double *a, size_t n, uint64_t p)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t u = ld(a, i);
-        st(a, i, ld(a, m));
-        st(a, m, u);
-        m += to_key(u) < p;
+        uint64_t u = jf__bits_at(a, i);
+        jf__set_bits(a, i, jf__bits_at(a, m));
+        jf__set_bits(a, m, u);
+        m += jf__order_key(u) < p;
     }
     return m;
 }

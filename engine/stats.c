@@ -235,13 +235,12 @@ static size_t pct_ranks(size_t n, size_t *r)
     return m;
 }
 
-/* The order key of fast_sort.c (negative: all bits flipped; otherwise: sign
- * bit set), which compares as unsigned like the total order; and back. */
+/* The order key of fast_sort.h, from a double. */
 static inline uint64_t order_key(double v)
 {
     uint64_t u;
     memcpy(&u, &v, sizeof u);
-    return u ^ ((0 - (u >> 63)) | ((uint64_t)1 << 63));
+    return jf__order_key(u);
 }
 
 /* v when keep, else +0.0, by masking the bits: compilers turn the
@@ -257,7 +256,7 @@ static inline double masked(double v, bool keep)
 
 static inline double key_value(uint64_t k)
 {
-    uint64_t u = k ^ (((k >> 63) - 1) | ((uint64_t)1 << 63));
+    uint64_t u = jf__key_bits(k);
     double v;
     memcpy(&v, &u, sizeof v);
     return v;
