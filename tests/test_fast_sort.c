@@ -21,20 +21,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "test_ranks.h"
 #include "fast_sort.h"
-
-/* Total order of the bit patterns: -INF < ... < -0 < +0 < ... < +INF. */
-static int cmp_total(const void *pa, const void *pb)
-{
-    int64_t a, b;
-    memcpy(&a, pa, sizeof a);
-    memcpy(&b, pb, sizeof b);
-    if (a < 0)
-        a = INT64_MIN - a - 1; /* negative doubles: larger magnitude sorts first */
-    if (b < 0)
-        b = INT64_MIN - b - 1;
-    return (a > b) - (a < b);
-}
 
 /* Sort a copy both ways and compare bytes. */
 static void check(const double *x, size_t n)
@@ -47,7 +35,7 @@ static void check(const double *x, size_t n)
     assert_non_null(tmp);
     memcpy(ref, x, n * sizeof *x);
     memcpy(got, x, n * sizeof *x);
-    qsort(ref, n, sizeof *ref, cmp_total);
+    qsort(ref, n, sizeof *ref, jf_test_cmp_total);
     jf__sort_f64(got, n, tmp);
     for (size_t i = 0; i < n; i++)
         if (memcmp(&ref[i], &got[i], sizeof ref[i]) != 0)
@@ -65,7 +53,7 @@ static void test_reference_order(void **state)
                            1e300, INFINITY};
     const size_t n = sizeof want / sizeof want[0];
     for (size_t i = 0; i + 1 < n; i++)
-        assert_true(cmp_total(&want[i], &want[i + 1]) < 0);
+        assert_true(jf_test_cmp_total(&want[i], &want[i + 1]) < 0);
     double x[12];
     for (size_t i = 0; i < n; i++)
         x[i] = want[(i * 7) % n]; /* 7 is prime to 12: a permutation */

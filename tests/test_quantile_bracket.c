@@ -70,24 +70,11 @@ static double *alloc_values(size_t n)
 
 /* ---- the reference ----------------------------------------------------- */
 
-/* Total order of the bit patterns: ... < -0 < +0 < ... */
-static int cmp_total(const void *pa, const void *pb)
-{
-    int64_t a, b;
-    memcpy(&a, pa, sizeof a);
-    memcpy(&b, pb, sizeof b);
-    if (a < 0)
-        a = INT64_MIN - a - 1;
-    if (b < 0)
-        b = INT64_MIN - b - 1;
-    return (a > b) - (a < b);
-}
-
 static double *sorted_copy(const double *x, size_t n)
 {
     double *y = alloc_values(n);
     memcpy(y, x, n * sizeof *y);
-    qsort(y, n, sizeof *y, cmp_total);
+    qsort(y, n, sizeof *y, jf_test_cmp_total);
     return y;
 }
 
@@ -631,7 +618,7 @@ static void random_sequence(rng *r, double *x, size_t n, size_t pilot)
     }
     u = uniform(r);
     if (u < 0.1) {
-        qsort(x, n, sizeof *x, cmp_total);
+        qsort(x, n, sizeof *x, jf_test_cmp_total);
         if (u < 0.05)
             for (size_t i = 0; i < n / 2; i++) {
                 double t = x[i];

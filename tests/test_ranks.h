@@ -1,12 +1,30 @@
 /*
- * test_ranks.h — where a value sits in a sorted sample, for the tests that
- * check a percentile's rank error against a full sort (quantile sketch,
- * brackets, sketch-mode runs).  Header-only (static inline), for tests.
+ * test_ranks.h — the reference sort order and where a value sits in a sorted
+ * sample, for the tests that check sorting, selection or a percentile's rank
+ * error against a full sort (fast_sort, stats, quantile sketch, brackets,
+ * sketch-mode runs).  Written independently of the engine's order keys.
+ * Header-only (static inline), for tests.
  */
 #ifndef JF_TEST_RANKS_H
 #define JF_TEST_RANKS_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* qsort comparator: the total order of the bit patterns,
+ * -INF < ... < -0 < +0 < ... < +INF. */
+static inline int jf_test_cmp_total(const void *pa, const void *pb)
+{
+    int64_t a, b;
+    memcpy(&a, pa, sizeof a);
+    memcpy(&b, pb, sizeof b);
+    if (a < 0)
+        a = INT64_MIN - a - 1; /* negative doubles: larger magnitude sorts first */
+    if (b < 0)
+        b = INT64_MIN - b - 1;
+    return (a > b) - (a < b);
+}
 
 /* Number of values of sorted[0..n) (ascending) below v.  Can't fail. */
 static inline size_t jf_test_count_less(const double *sorted, size_t n, double v)

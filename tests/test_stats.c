@@ -18,6 +18,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "test_ranks.h"
 #include "select.h"
 #include "stats.h"
 
@@ -413,19 +414,6 @@ static void test_moments_empty(void **state)
 
 /* ---- Selection instead of a sort: brute-force reference ---------------- */
 
-/* Total order of the bit patterns: -INF < ... < -0 < +0 < ... < +INF. */
-static int cmp_total(const void *pa, const void *pb)
-{
-    int64_t a, b;
-    memcpy(&a, pa, sizeof a);
-    memcpy(&b, pb, sizeof b);
-    if (a < 0)
-        a = INT64_MIN - a - 1; /* negative doubles: larger magnitude sorts first */
-    if (b < 0)
-        b = INT64_MIN - b - 1;
-    return (a > b) - (a < b);
-}
-
 static bool same_bits(double a, double b)
 {
     return memcmp(&a, &b, sizeof a) == 0;
@@ -438,7 +426,7 @@ static void ref_stats(const double *x, size_t n, bool censored, double *sorted, 
 {
     memset(out, 0, sizeof *out);
     memcpy(sorted, x, n * sizeof *x);
-    qsort(sorted, n, sizeof *sorted, cmp_total);
+    qsort(sorted, n, sizeof *sorted, jf_test_cmp_total);
     size_t nf = n;
     if (censored)
         while (nf > 0 && !isfinite(sorted[nf - 1]))
@@ -510,7 +498,7 @@ static void check_stats(const double *x, size_t n, bool censored, bool use_tmp, 
     }
     /* x was permuted, nothing else. */
     memcpy(after, got, n * sizeof *got);
-    qsort(after, n, sizeof *after, cmp_total);
+    qsort(after, n, sizeof *after, jf_test_cmp_total);
     assert_memory_equal(after, sorted, n * sizeof *after);
     free(got);
     free(sorted);
@@ -688,7 +676,7 @@ static void test_select_ranks_and_fallback(void **state)
             if (sh == SHAPE_UNIFORM)
                 censor(x, n, 0.2, rng);
             memcpy(sorted, x, n * sizeof *x);
-            qsort(sorted, n, sizeof *sorted, cmp_total);
+            qsort(sorted, n, sizeof *sorted, jf_test_cmp_total);
             for (size_t d = 0; d <= sizeof depths / sizeof depths[0]; d++) {
                 /* Up to 16 distinct random ranks, ascending; sometimes 0 and n-1. */
                 size_t m = 0;
@@ -707,13 +695,13 @@ static void test_select_ranks_and_fallback(void **state)
                         fail_msg("%s n=%zu depth#%zu: x[%zu] = %.17g, want %.17g",
                                  shape_name[sh], n, d, r, y[r], sorted[r]);
                     for (size_t i = 0; i < r; i++)
-                        assert_true(cmp_total(&y[i], &y[r]) <= 0);
+                        assert_true(jf_test_cmp_total(&y[i], &y[r]) <= 0);
                     for (size_t i = r + 1; i < n; i++)
-                        assert_true(cmp_total(&y[i], &y[r]) >= 0);
+                        assert_true(jf_test_cmp_total(&y[i], &y[r]) >= 0);
                 }
                 if (d == 0 && m > 0) /* budget 0: sorted whole */
                     assert_memory_equal(y, sorted, n * sizeof *y);
-                qsort(y, n, sizeof *y, cmp_total);
+                qsort(y, n, sizeof *y, jf_test_cmp_total);
                 assert_memory_equal(y, sorted, n * sizeof *y); /* a permutation */
             }
         }
