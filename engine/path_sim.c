@@ -704,14 +704,15 @@ static void simulate_resource(const jf__model *m, jf__path_ws *ws, uint64_t path
             price[i] = p_fixed;
         }
     } else {
-        for (size_t i = 0; i < T; i++)
-            draw[i] = 0.0;
-        if (jumps)
-            for (size_t i = 0; i < T; i++) {
+        for (size_t i = 0; i < T; i++) {
+            double jump = 0.0;
+            if (jumps) {
                 unsigned n = gsl_ran_poisson(ws->rng[3], pp.jump_rate);
                 double e = gsl_ran_gaussian_ziggurat(ws->rng[4], 1.0);
-                draw[i] = jf__price_jump(&pp, n, e);
+                jump = jf__price_jump(&pp, n, e);
             }
+            draw[i] = jump;
+        }
         for (size_t i = 0; i < T; i++) {
             x = jf__price_log_step(&pp, x, z[i], draw[i]);
             price[i] = x;
