@@ -1,9 +1,10 @@
 /*
  * cpu_isa.h — which x86 vector instruction set the hot loops may use.
  *
- * A few kernels (bracket_count.c, moment_lanes.c) exist once per
- * instruction set, compiled with GCC/Clang target attributes whatever the
- * build's -march, and are chosen at run time from the CPU's flags.  Every
+ * A few kernels (bracket_count.c, moment_lanes.c, key_partition.c) exist
+ * once per instruction set, compiled with GCC/Clang target attributes
+ * whatever the build's -march, and are chosen at run time from the CPU's
+ * flags.  Every
  * variant gives the same bits (same operations per lane, or integer
  * counts), so results never depend on the CPU; the tests run each one the
  * machine has against the portable one by lowering the limit.  The

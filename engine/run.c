@@ -145,6 +145,7 @@ typedef struct {
     size_t group;        /* G, blocks per group (sketch mode) */
     size_t n_metrics;    /* M */
     size_t n_annual;     /* K = n_series · T */
+    size_t budget;       /* memory budget, bytes */
     bool sketch;
     double *metric_samples;  /* M × paths */
     double *annual_samples;  /* K × paths (exact mode) */
@@ -557,16 +558,28 @@ static void compute_stats(run_state *rs, const jf__catalogue *cat, jf_results *r
 {
     size_t M = rs->m_hi - rs->m_lo, K = rs->n_annual;
     long long n_rows = (long long)(M + (rs->sketch || rs->rerun ? 0 : K));
-#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
-    for (long long r = 0; r < n_rows; r++) {
-        size_t row = (size_t)r;
-        if (row < M)
-            jf__stats_compute(rs->metric_samples + row * rs->paths, (size_t)rs->paths,
-                              cat->metrics[rs->m_lo + row].censored, NULL,
-                              &res->metric_stats[rs->m_lo + row]);
-        else
-            jf__stats_compute(rs->annual_samples + (row - M) * rs->paths, (size_t)rs->paths,
-                              false, NULL, &res->series_stats[row - M]);
+    /* Each thread's selection scratch (a row: the partitions then run in
+     * vector registers) when all of them stay within 1/32 of the budget;
+     * without it (or when malloc fails) the same numbers come in place. */
+    size_t scratch_bytes;
+    const bool scratch_ok = mul_size((size_t)nthreads, (size_t)rs->paths, sizeof(double),
+                                     &scratch_bytes) &&
+                            scratch_bytes <= rs->budget / 32;
+#pragma omp parallel num_threads(nthreads)
+    {
+        double *tmp = scratch_ok ? malloc((size_t)rs->paths * sizeof *tmp) : NULL;
+#pragma omp for schedule(dynamic, 1)
+        for (long long r = 0; r < n_rows; r++) {
+            size_t row = (size_t)r;
+            if (row < M)
+                jf__stats_compute(rs->metric_samples + row * rs->paths, (size_t)rs->paths,
+                                  cat->metrics[rs->m_lo + row].censored, tmp,
+                                  &res->metric_stats[rs->m_lo + row]);
+            else
+                jf__stats_compute(rs->annual_samples + (row - M) * rs->paths, (size_t)rs->paths,
+                                  false, tmp, &res->series_stats[row - M]);
+        }
+        free(tmp);
     }
     if (rs->sketch && !rs->rerun) {
         /* The five percentiles of each bracket (series-years in parallel, each
@@ -697,6 +710,7 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
 
     size_t budget = options && options->memory_budget ? options->memory_budget
                                                       : JF__DEFAULT_MEMORY_BUDGET;
+    rs.budget = budget;
     size_t metric_bytes = 0, exact_bytes = 0;
     if (!mul_size(rs.n_metrics, (size_t)rs.paths, sizeof(double), &metric_bytes)) {
         jf__model_free(model);

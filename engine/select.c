@@ -12,9 +12,12 @@
  *              ninther (median of three such medians spread over the part)
  *              above 512 keys: deterministic, and the exact median on sorted
  *              and reverse-sorted input.
- *   partition  branch-free Lomuto by value, [lo, m) < pivot <= [m, hi).  When
- *              nothing is below the pivot (it is the part's minimum) the part
- *              is split again into == pivot | > pivot, and the equal block,
+ *   partition  [lo, m) < pivot <= [m, hi): with the caller's scratch, stable
+ *              and out of place, a vector at a time (key_partition.h: every
+ *              instruction set gives the same array); without, branch-free
+ *              Lomuto in place.  When nothing is below the pivot (it is the
+ *              part's minimum) the part is split again into == pivot |
+ *              > pivot, and the equal block,
  *              already in its sorted place, is dropped with the ranks inside
  *              it: an atom (the zeros of a failed resource, the INFINITY of
  *              censored paths) costs a pass, not a descent.  Either way the
@@ -37,6 +40,7 @@
 #include <string.h>
 
 #include "fast_sort.h"
+#include "key_partition.h"
 
 #define JF__SELECT_SMALL 24u
 #define JF__SELECT_NINTHER 512u
@@ -146,6 +150,13 @@ static size_t partition_below(double *a, size_t n, uint64_t p)
     return m;
 }
 
+/* partition_below with the stable vector kernels when there is scratch
+ * (key_partition.h), else in place. */
+static size_t partition_part(double *a, size_t n, uint64_t p, double *tmp)
+{
+    return tmp ? jf__key_partition(jf__isa_best(), a, n, p, tmp) : partition_below(a, n, p);
+}
+
 /* Put the ranks r[0..nr) (ascending, all in [lo, hi)) of a in place; `depth`
  * partitioning levels are left before the fallback. */
 static void select_keys(double *a, size_t lo, size_t hi, const size_t *r, size_t nr, double *tmp,
@@ -163,10 +174,10 @@ static void select_keys(double *a, size_t lo, size_t hi, const size_t *r, size_t
         }
         depth--;
         uint64_t p = pivot_key(a + lo, n);
-        size_t m = partition_below(a + lo, n, p);
+        size_t m = partition_part(a + lo, n, p, tmp);
         if (m == 0) {
             /* p is the minimum: a[lo, lo+e) == p is in its sorted place. */
-            size_t e = p == UINT64_MAX ? n : partition_below(a + lo, n, p + 1);
+            size_t e = p == UINT64_MAX ? n : partition_part(a + lo, n, p + 1, tmp);
             lo += e;
             while (nr > 0 && *r < lo) {
                 r++;

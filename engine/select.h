@@ -19,10 +19,12 @@
  * value jf__sort_f64 would put at index r; x[0..r) then holds the values
  * ordered before it and x(r..n) those ordered after it (ties anywhere among
  * equal bit patterns).  ranks must be strictly ascending and < n.  tmp is
- * NULL or n doubles of scratch (clobbered), used only when a part is sorted
- * instead (recursion too deep: see the .c file).  The permutation is a
- * function of the input array and the ranks alone (no randomness).  Allocates
- * nothing.  This function can't fail. */
+ * NULL or n doubles of scratch (clobbered): with it the partitions run in
+ * vector registers (several times faster) and a part is sorted with it when
+ * the recursion is too deep (see the .c file).  The permutation is a
+ * function of the input array, the ranks and whether tmp is given (no
+ * randomness, not the CPU); the values at the ranks never depend on tmp.
+ * Allocates nothing.  This function can't fail. */
 void jf__select_f64(double *x, size_t n, const size_t *ranks, size_t n_ranks, double *tmp);
 
 /* jf__select_f64 with an explicit budget of partitioning levels instead of
