@@ -296,21 +296,51 @@ static inline row_scan scan_row(const double *x, size_t n, bool censored)
 /* Pass 1 for a row without censoring, the common case: the compensated sum
  * in the moment lanes (moment_lanes.h: value i in lane i mod 8, vector
  * kernels, the lanes then added in lane order, as jf__moments_add_block),
- * min and max by key in four independent lanes.  One running sum would be
- * a chain of dependent additions, several cycles a value. */
+ * which also give the numeric min and max.  One running sum would be a
+ * chain of dependent additions, several cycles a value.  A finite sum means
+ * every value is finite (an infinity or NaN would make it infinite or NaN),
+ * and then the numeric extremes are those of the order keys except for the
+ * sign of a zero, looked up in the bits only when an extreme is zero.
+ * Otherwise (NaN, infinities, or an overflowing sum) min and max come from
+ * the keys in a second pass. */
 static row_scan scan_row_lanes(const double *x, size_t n)
 {
     row_scan r = {n, 0.0, 0.0, UINT64_MAX, 0, true};
     double s[JF__MOMENT_LANES], c[JF__MOMENT_LANES], lo[JF__MOMENT_LANES], hi[JF__MOMENT_LANES];
     size_t full = n - n % JF__MOMENT_LANES;
     jf__lanes_sum_minmax(jf__isa_best(), x, full, s, c, lo, hi);
-    for (size_t i = full; i < n; i++)
+    for (size_t i = full; i < n; i++) {
         sum_add(&s[0], &c[0], x[i]);
+        lo[0] = x[i] < lo[0] ? x[i] : lo[0];
+        hi[0] = x[i] > hi[0] ? x[i] : hi[0];
+    }
     r.sum = s[0];
     r.sum_err = c[0];
+    double mn = lo[0], mx = hi[0];
     for (int l = 1; l < JF__MOMENT_LANES; l++) {
         sum_add(&r.sum, &r.sum_err, s[l]);
         r.sum_err += c[l];
+        mn = lo[l] < mn ? lo[l] : mn;
+        mx = hi[l] > mx ? hi[l] : mx;
+    }
+    if (isfinite(r.sum) && isfinite(r.sum_err)) {
+        if (mn == 0.0 || mx == 0.0) {
+            /* Which zeros occur, from the bits (one pass the compiler vectorises). */
+            uint64_t neg = 0, pos = 0;
+            for (size_t k = 0; k < n; k++) {
+                uint64_t u;
+                memcpy(&u, x + k, sizeof u);
+                neg |= (uint64_t)(u == ((uint64_t)1 << 63));
+                pos |= (uint64_t)(u == 0);
+            }
+            if (mn == 0.0)
+                mn = neg != 0 ? -0.0 : 0.0;
+            if (mx == 0.0)
+                mx = pos != 0 ? 0.0 : -0.0;
+        }
+        r.key_lo = order_key(mn);
+        r.key_hi = order_key(mx);
+        return r;
     }
     uint64_t k_lo[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}, k_hi[4] = {0, 0, 0, 0};
     size_t i = 0;

@@ -554,6 +554,45 @@ static void censor(double *x, size_t n, double share, gsl_rng *rng)
             x[i] = INFINITY;
 }
 
+/* Rows that are not censored but hold infinities, a NaN, or finite values
+ * whose sum overflows: min and max are still the first and last value of
+ * the sorted row, bit for bit (a NaN sorts above +INF), with and without
+ * scratch, at lengths where the vector lanes and the tail both see them. */
+static void test_extremes_of_nonfinite_rows(void **state)
+{
+    (void)state;
+    const size_t lengths[] = {3, 8, 17, 100};
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        const size_t n = lengths[li];
+        for (int kind = 0; kind < 5; kind++) {
+            for (size_t at = 0; at < n; at += n / 3 + 1) {
+                double x[100], got[100], sorted[100], tmp[100];
+                for (size_t i = 0; i < n; i++)
+                    x[i] = kind == 3 ? 1e308 * (i % 2 ? 1.0 : 0.9) : (double)(i % 7) - 2.0;
+                switch (kind) {
+                case 0: x[at] = INFINITY; break;
+                case 1: x[at] = -INFINITY; break;
+                case 2: x[at] = NAN; break;
+                case 3: x[at] = -0.0; break;          /* and the sum overflows */
+                default: x[at] = -INFINITY; x[n - 1 - at] = INFINITY; break;
+                }
+                for (int with = 0; with < 2; with++) {
+                    memcpy(got, x, n * sizeof *x);
+                    jf_stats st;
+                    jf__stats_compute(got, n, false, with ? tmp : NULL, &st);
+                    memcpy(sorted, x, n * sizeof *x);
+                    qsort(sorted, n, sizeof *sorted, jf_test_cmp_total);
+                    assert_int_equal(st.n, n);
+                    assert_true(st.has_minmax);
+                    if (!same_bits(st.min, sorted[0]) || !same_bits(st.max, sorted[n - 1]))
+                        fail_msg("kind %d, n %zu, at %zu: min/max %g/%g, want %g/%g", kind, n, at,
+                                 st.min, st.max, sorted[0], sorted[n - 1]);
+                }
+            }
+        }
+    }
+}
+
 /* Every shape at sizes 1..64 and then growing by ~1/8 up to 2000, with and
  * without scratch. */
 static void test_select_stats_matches_sort(void **state)
@@ -749,6 +788,7 @@ int main(void)
         cmocka_unit_test(test_moments_merge),
         cmocka_unit_test(test_moments_empty),
         cmocka_unit_test(test_select_stats_matches_sort),
+        cmocka_unit_test(test_extremes_of_nonfinite_rows),
         cmocka_unit_test(test_select_stats_censored),
         cmocka_unit_test(test_censored_negative_infinity),
         cmocka_unit_test(test_select_stats_large),
