@@ -2,11 +2,13 @@
  * point_runner.c — run a scenario at many parameter points (see point_runner.h).
  *
  * Layout: one "slot" per concurrent worker, allocated once before any point
- * runs: an override array (base overrides, then one per swept parameter) and
+ * runs: an override array (base overrides, then one per swept parameter),
  * the value texts ("%.17g", at most 24 characters + NUL) those overrides
- * point into.  A point therefore costs one scenario load (parse + validate
- * of the text, microseconds to a millisecond) and one jf_run; nothing else
- * is allocated per point outside those two.
+ * point into, and a jf__run_reuse (results.h) through which each point's
+ * run takes the sample arrays the worker's previous point left, instead
+ * of fresh pages the kernel must zero.  A point therefore costs one scenario
+ * load (parse + validate of the text, microseconds to a millisecond) and one
+ * run; nothing else is allocated per point outside those two.
  *
  * The plan (MODEL.md §1 makes any split exact): a point with at least
  * JF__POINTS_PATHS_PER_THREAD paths per thread fills the cores by itself,
@@ -27,6 +29,7 @@
 
 #include "path_sim.h"
 #include "point_runner.h"
+#include "results.h"
 
 #define JF__VALUE_TEXT 32
 #define JF__DEFAULT_BUDGET ((size_t)2 << 30)
@@ -35,6 +38,7 @@
 typedef struct {
     jf_override *ov;   /* n_overrides + n_params */
     char *text;        /* n_params × JF__VALUE_TEXT */
+    jf__run_reuse *reuse; /* the big buffers of this worker's last point (results.h) */
 } slot;
 
 /* What the workers share. */
@@ -93,6 +97,7 @@ static void slots_free(slot *slots, int n)
     for (int i = 0; i < n; i++) {
         free(slots[i].ov);
         free(slots[i].text);
+        jf__run_reuse_free(slots[i].reuse);
     }
     free(slots);
 }
@@ -105,7 +110,8 @@ static slot *slots_alloc(const jf__points_job *job, int n)
     for (int i = 0; i < n; i++) {
         slots[i].ov = calloc(job->n_overrides + job->n_params + 1, sizeof *slots[i].ov);
         slots[i].text = calloc(job->n_params + 1, JF__VALUE_TEXT);
-        if (!slots[i].ov || !slots[i].text) {
+        slots[i].reuse = jf__run_reuse_alloc();
+        if (!slots[i].ov || !slots[i].text || !slots[i].reuse) {
             slots_free(slots, n);
             return NULL;
         }
@@ -225,7 +231,7 @@ static void run_sequential(shared_state *sh, slot *s)
         jf_results *res = NULL;
         jf_status st = point_load(s, job, k, &sc, &e);
         if (st == JF_OK)
-            st = jf_run(sc, &ro, &res, &e);
+            st = jf__run_reusing(sc, &ro, s->reuse, &res, &e);
         if (st == JF_OK)
             deliver(sh, k, sc, res, s);
         else
@@ -257,7 +263,7 @@ static void run_parallel(shared_state *sh, slot *slots, int conc)
         jf_results *res = NULL;
         jf_status st = point_load(s, job, k, &sc, &e);
         if (st == JF_OK)
-            st = jf_run(sc, &ro, &res, &e);
+            st = jf__run_reusing(sc, &ro, s->reuse, &res, &e);
 #pragma omp critical(jf__points_lock)
         {
             if (st == JF_OK)

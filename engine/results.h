@@ -65,6 +65,31 @@ typedef struct {
 jf_status jf__run_captured(const jf_scenario *scenario, const jf_run_options *options,
                            jf__run_capture *capture, jf_results **out, jf_error *err);
 
+/*
+ * Reuse between runs (a sweep's points, one sequence per worker): the big
+ * sample arrays of a run (8 MB and more) are kept by the jf__run_reuse
+ * instead of freed, and the next run takes them instead of asking the
+ * kernel for fresh pages, which it must zero (a tenth of a small sweep's
+ * time).  A run frees at its start whatever it does not take, so the
+ * object never holds more than the last run used.  Results do not depend
+ * on it (every element is written before it is read).
+ */
+typedef struct jf__run_reuse jf__run_reuse;
+
+/* An empty reuse object, or NULL when out of memory. */
+jf__run_reuse *jf__run_reuse_alloc(void);
+
+/* Free it and the buffers it holds.  Accepts NULL.  This function can't fail. */
+void jf__run_reuse_free(jf__run_reuse *reuse);
+
+/* Bytes of the buffers it holds (what they were allocated for).  This function can't fail. */
+size_t jf__run_reuse_bytes(const jf__run_reuse *reuse);
+
+/* jf_run taking its big buffers from `reuse` and leaving them there
+ * (reuse NULL: jf_run).  Not for two runs at once on one object. */
+jf_status jf__run_reusing(const jf_scenario *scenario, const jf_run_options *options,
+                          jf__run_reuse *reuse, jf_results **out, jf_error *err);
+
 /* Test hook: the pilot sample of each series-year in sketch mode (run.c,
  * quantile_bracket.h) holds `paths` paths instead of the default 16384 (0
  * restores it).  Process-wide and not thread-safe: tests only.  This

@@ -89,7 +89,12 @@
  * bench/large.yaml (K = 2950, M = 27): exact up to ~90,000 paths; then
  * sketch mode, one pass up to ~8·10^6 paths (the rows beside ~0.1 GB of brackets
  * after their pilots and the ~130 MB group buffer); two at 10^7 (14 + 13 rows,
- * measured peak 1.27 GiB).
+ * measured peak 1.27 GiB).  Beyond the budget: the statistics give each
+ * thread a row of selection scratch when all of them fit in 1/32 of it.
+ * Through a jf__run_reuse (a sweep worker's points) the metric rows and the
+ * annual rows or group buffer are taken from the previous run's, when big
+ * enough, before anything else is allocated; the kept buffers this run does
+ * not use are freed first, so the peak is the larger of the two runs'.
  */
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include <math.h>
@@ -220,6 +225,90 @@ static void *alloc_lines(size_t n)
         (void)madvise(p, rounded, MADV_HUGEPAGE); /* advice: a kernel without THP ignores it */
 #endif
     return p;
+}
+
+/* ---- buffers kept between runs (results.h) ---------------------------- */
+
+#define JF__REUSE_SLOTS 3u                 /* metric rows, annual rows, group buffer */
+#define JF__REUSE_MIN_BYTES ((size_t)8 << 20)
+
+struct jf__run_reuse {
+    void *buf[JF__REUSE_SLOTS];
+    size_t bytes[JF__REUSE_SLOTS]; /* what each was allocated for */
+};
+
+jf__run_reuse *jf__run_reuse_alloc(void)
+{
+    return calloc(1, sizeof(jf__run_reuse));
+}
+
+void jf__run_reuse_free(jf__run_reuse *reuse)
+{
+    if (!reuse)
+        return;
+    for (size_t i = 0; i < JF__REUSE_SLOTS; i++)
+        free(reuse->buf[i]);
+    free(reuse);
+}
+
+size_t jf__run_reuse_bytes(const jf__run_reuse *reuse)
+{
+    size_t total = 0;
+    for (size_t i = 0; reuse && i < JF__REUSE_SLOTS; i++)
+        total += reuse->buf[i] ? reuse->bytes[i] : 0;
+    return total;
+}
+
+/* The smallest kept buffer of at least n bytes (n >= JF__REUSE_MIN_BYTES),
+ * or NULL; *cap gets the size it holds (what to give back). */
+static void *take_kept(jf__run_reuse *reuse, size_t n, size_t *cap)
+{
+    size_t best = JF__REUSE_SLOTS;
+    for (size_t i = 0; reuse && n >= JF__REUSE_MIN_BYTES && i < JF__REUSE_SLOTS; i++)
+        if (reuse->buf[i] && reuse->bytes[i] >= n &&
+            (best == JF__REUSE_SLOTS || reuse->bytes[i] < reuse->bytes[best]))
+            best = i;
+    if (best == JF__REUSE_SLOTS)
+        return NULL;
+    void *p = reuse->buf[best];
+    *cap = reuse->bytes[best];
+    reuse->buf[best] = NULL;
+    return p;
+}
+
+/* The run's two big buffers (metric rows; annual rows or the group
+ * buffer): kept ones first, then the rest of the kept ones freed, then new
+ * ones for what is missing, so the process never holds buffers this run
+ * does not use beside new ones.  *p stays NULL when out of memory. */
+static void take_buffers(jf__run_reuse *reuse, void **p1, size_t n1, size_t *cap1, void **p2,
+                         size_t n2, size_t *cap2)
+{
+    *p1 = take_kept(reuse, n1, cap1);
+    *p2 = n2 ? take_kept(reuse, n2, cap2) : NULL;
+    for (size_t i = 0; reuse && i < JF__REUSE_SLOTS; i++) {
+        free(reuse->buf[i]);
+        reuse->buf[i] = NULL;
+    }
+    if (!*p1) {
+        *p1 = alloc_lines(n1);
+        *cap1 = n1;
+    }
+    if (!*p2 && n2) {
+        *p2 = alloc_lines(n2);
+        *cap2 = n2;
+    }
+}
+
+/* Keep p (holding n bytes, from take_lines) for the next run, or free it. */
+static void give_lines(jf__run_reuse *reuse, void *p, size_t n)
+{
+    for (size_t i = 0; p && reuse && n >= JF__REUSE_MIN_BYTES && i < JF__REUSE_SLOTS; i++)
+        if (!reuse->buf[i]) {
+            reuse->buf[i] = p;
+            reuse->bytes[i] = n;
+            return;
+        }
+    free(p);
 }
 
 static size_t block_paths(size_t n_annual, size_t n_metrics)
@@ -675,7 +764,8 @@ void jf__run_set_pilot_paths(size_t paths)
 
 /* jf_run with an optional capture (NULL = none); see results.h. */
 static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *options,
-                          jf__run_capture *capture, jf_results **out, jf_error *err)
+                          jf__run_capture *capture, jf__run_reuse *reuse, jf_results **out,
+                          jf_error *err)
 {
     if (!out)
         return set_error(err, JF_ERR_USAGE, "jf_run: no place for the results");
@@ -711,7 +801,8 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
     size_t budget = options && options->memory_budget ? options->memory_budget
                                                       : JF__DEFAULT_MEMORY_BUDGET;
     rs.budget = budget;
-    size_t metric_bytes = 0, exact_bytes = 0;
+    size_t metric_bytes = 0, exact_bytes = 0, annual_bytes = 0, group_bytes = 0;
+    size_t metric_cap = 0, annual_cap = 0, group_cap = 0; /* what the buffers hold */
     if (!mul_size(rs.n_metrics, (size_t)rs.paths, sizeof(double), &metric_bytes)) {
         jf__model_free(model);
         return set_error(err, JF_ERR_LIMIT, "per-path metrics of %llu paths do not fit in memory",
@@ -765,7 +856,24 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         rs.passes_planned += (M - rs.m_hi + later_rows - 1) / later_rows;
     }
     metric_bytes = rs.m_hi * (size_t)rs.paths * sizeof(double);
-    rs.metric_samples = alloc_lines(metric_bytes);
+    if (!rs.sketch) {
+        annual_bytes = exact_bytes - metric_bytes;
+    } else {
+        rs.group = group_blocks(rs.n_annual, rs.block, nthreads, budget);
+        if (!mul_size(rs.n_annual ? rs.n_annual : 1, rs.group * rs.block, sizeof(double),
+                      &group_bytes)) {
+            st = set_error(err, JF_ERR_NOMEM, "out of memory allocating the group buffer");
+            goto done;
+        }
+    }
+    void *first = NULL, *second = NULL;
+    take_buffers(reuse, &first, metric_bytes, &metric_cap, &second,
+                 rs.sketch ? group_bytes : annual_bytes, rs.sketch ? &group_cap : &annual_cap);
+    rs.metric_samples = first;
+    if (rs.sketch)
+        rs.group_buf = second;
+    else
+        rs.annual_samples = second;
     if (!rs.metric_samples) {
         st = set_error(err, JF_ERR_NOMEM, "out of memory: %zu bytes for per-path metrics",
                        metric_bytes);
@@ -786,29 +894,22 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
             jf__model_draw_path(model, i, capture->input_paths[i], JF_PATH_MAX);
     }
     if (!rs.sketch) {
-        size_t annual_bytes = exact_bytes - metric_bytes;
-        rs.annual_samples = alloc_lines(annual_bytes);
-        if (!rs.annual_samples) {
+        if (!rs.annual_samples && annual_bytes) {
             st = set_error(err, JF_ERR_NOMEM, "out of memory: %zu bytes for annual series",
                            annual_bytes);
             goto done;
         }
     } else {
+        if (!rs.group_buf) {
+            st = set_error(err, JF_ERR_NOMEM, "out of memory allocating the group buffer");
+            goto done;
+        }
         rs.brackets = calloc(rs.n_annual ? rs.n_annual : 1, sizeof *rs.brackets);
         rs.moments = malloc((rs.n_annual ? rs.n_annual : 1) * sizeof *rs.moments);
         rs.nonfinite = calloc(rs.n_annual ? rs.n_annual : 1, 1);
         rs.uncertified = calloc(rs.n_annual ? rs.n_annual : 1, 1);
         if (!rs.brackets || !rs.moments || !rs.nonfinite || !rs.uncertified) {
             st = set_error(err, JF_ERR_NOMEM, "out of memory allocating quantile sketches");
-            goto done;
-        }
-        rs.group = group_blocks(rs.n_annual, rs.block, nthreads, budget);
-        size_t group_bytes;
-        if (mul_size(rs.n_annual ? rs.n_annual : 1, rs.group * rs.block, sizeof(double),
-                     &group_bytes))
-            rs.group_buf = alloc_lines(group_bytes);
-        if (!rs.group_buf) {
-            st = set_error(err, JF_ERR_NOMEM, "out of memory allocating the group buffer");
             goto done;
         }
         for (size_t k = 0; k < rs.n_annual; k++) {
@@ -878,6 +979,7 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
             rs.m_hi = rs.n_metrics;
         metric_bytes = (rs.m_hi - rs.m_lo) * (size_t)rs.paths * sizeof(double);
         rs.metric_samples = alloc_lines(metric_bytes);
+        metric_cap = metric_bytes;
         states = rs.metric_samples ? thread_states_alloc(&rs, nthreads) : NULL;
         if (!states) {
             st = set_error(err, JF_ERR_NOMEM, "out of memory: %zu bytes for per-path metrics",
@@ -908,9 +1010,9 @@ done:
     free(rs.moments);
     free(rs.nonfinite);
     free(rs.uncertified);
-    free(rs.group_buf);
-    free(rs.metric_samples);
-    free(rs.annual_samples);
+    give_lines(reuse, rs.group_buf, group_cap);
+    give_lines(reuse, rs.metric_samples, metric_cap);
+    give_lines(reuse, rs.annual_samples, annual_cap);
     free(rs.input_samples);
     if (st != JF_OK)
         jf__run_capture_free(capture);
@@ -922,7 +1024,13 @@ done:
 jf_status jf_run(const jf_scenario *scenario, const jf_run_options *options, jf_results **out,
                  jf_error *err)
 {
-    return run_impl(scenario, options, NULL, out, err);
+    return run_impl(scenario, options, NULL, NULL, out, err);
+}
+
+jf_status jf__run_reusing(const jf_scenario *scenario, const jf_run_options *options,
+                          jf__run_reuse *reuse, jf_results **out, jf_error *err)
+{
+    return run_impl(scenario, options, NULL, reuse, out, err);
 }
 
 jf_status jf__run_captured(const jf_scenario *scenario, const jf_run_options *options,
@@ -934,7 +1042,7 @@ jf_status jf__run_captured(const jf_scenario *scenario, const jf_run_options *op
         return set_error(err, JF_ERR_USAGE, "jf__run_captured: no place for the capture");
     }
     memset(capture, 0, sizeof *capture);
-    return run_impl(scenario, options, capture, out, err);
+    return run_impl(scenario, options, capture, NULL, out, err);
 }
 
 void jf__run_capture_free(jf__run_capture *capture)

@@ -561,6 +561,51 @@ static void test_isa_independence(void **state)
     scenario_delete(sc);
 }
 
+/* Runs through one jf__run_reuse (a sweep worker's sequence of points:
+ * exact, smaller, sketch, larger) give jf_run's results bit for bit, so a
+ * reused buffer's old contents never leak into a statistic; the object
+ * keeps the big arrays of the last run and no more. */
+static void test_run_reuse(void **state)
+{
+    (void)state;
+    const uint64_t paths[4] = {20000, 10000, 20000, 30000};
+    const size_t budgets[4] = {0, 0, 1, 0};
+    jf__run_reuse *reuse = jf__run_reuse_alloc();
+    assert_non_null(reuse);
+    assert_int_equal(jf__run_reuse_bytes(reuse), 0);
+    jf__run_set_pilot_paths(1000);
+    for (int i = 0; i < 4; i++) {
+        jf_scenario *sc = stochastic_scenario(paths[i]);
+        jf_run_options opt = {2, budgets[i], NULL, NULL};
+        jf_results *plain = NULL, *reused = NULL;
+        jf_error err;
+        assert_int_equal(jf_run(sc, &opt, &plain, &err), JF_OK);
+        assert_int_equal(jf__run_reusing(sc, &opt, reuse, &reused, &err), JF_OK);
+        assert_int_equal(reused->sketch_mode, budgets[i] == 1);
+        assert_same_stats(reused->metric_stats, plain->metric_stats, plain->catalogue.n_metrics,
+                          "metric");
+        assert_same_stats(reused->series_stats, plain->series_stats,
+                          jf__results_n_series_stats(plain), "series-year");
+        size_t K = jf__results_n_series_stats(plain), M = plain->catalogue.n_metrics;
+        size_t annual = K * (size_t)paths[i] * sizeof(double);
+        size_t held = jf__run_reuse_bytes(reuse);
+        print_message("run %d (%s, %llu paths): %zu bytes kept\n", i,
+                      reused->sketch_mode ? "sketch" : "exact", (unsigned long long)paths[i], held);
+        if (!reused->sketch_mode) {
+            /* the annual rows are kept (the metric rows too when 8 MB or more) */
+            assert_true(held >= annual);
+            assert_true(held <= (K + M) * (size_t)paths[i] * sizeof(double) ||
+                        (i == 1 && held <= (K + M) * (size_t)paths[0] * sizeof(double)));
+        }
+        jf_results_free(plain);
+        jf_results_free(reused);
+        scenario_delete(sc);
+    }
+    jf__run_set_pilot_paths(0);
+    jf__run_reuse_free(reuse);
+    jf__run_reuse_free(NULL);
+}
+
 /* Every path's annual values simulated one by one, series-year-major:
  * value k of path p at [k·n + p]; *K_out = series-years.  Caller frees. */
 static double *simulate_samples(const jf_scenario *sc, uint64_t n, size_t *K_out)
@@ -880,6 +925,7 @@ int main(void)
         cmocka_unit_test(test_thread_independence),
         cmocka_unit_test_teardown(test_isa_independence, restore_run_hooks),
         cmocka_unit_test(test_exact_rows_in_path_order),
+        cmocka_unit_test_teardown(test_run_reuse, restore_run_hooks),
         cmocka_unit_test(test_sketch_rank_error),
         cmocka_unit_test(test_bracket_rank_error),
         cmocka_unit_test(test_bracket_fallback),
