@@ -45,6 +45,15 @@ int jf__qbracket_add(jf__qbracket *q, const double *x, size_t n);
 /* Number of values added.  This function can't fail. */
 uint64_t jf__qbracket_count(const jf__qbracket *q);
 
+/* Keep the pilot's windows to the end (no narrowing; see the .c file): for
+ * tests that compare the two.  Call before any value is added.  This
+ * function can't fail. */
+void jf__qbracket_no_narrowing(jf__qbracket *q);
+
+/* Edges of the histogram now (0 while the pilot fills): for tests and
+ * diagnostics.  This function can't fail. */
+size_t jf__qbracket_edges(const jf__qbracket *q);
+
 /* The n_pct percentiles in the order given to jf__qbracket_alloc.  eps is
  * the allowed rank error as a fraction of n (MODEL.md §7: 0.001).  out[i] is
  * exact PERCENTILE.INC, or a value certified to be within eps·n ranks of it,

@@ -384,6 +384,65 @@ static void test_chunking(void **state)
     free(x);
 }
 
+/* Narrowing (after 4, 16, 64, ... times the pilot, the edges far from
+ * every level are dropped): on continuous, atom, tied and discrete data
+ * with small pilots, every answer and its certificate are bit for bit
+ * those of the same bracket without narrowing, whatever the chunks (some
+ * end exactly where a narrowing is due, some cross it), every answer is
+ * certified within eps against the sorted data, and the edges did shrink. */
+static void test_narrowing(void **state)
+{
+    (void)state;
+    const unsigned pct[7] = {0, 5, 25, 50, 75, 95, 100};
+    const size_t n = 400000, pilots[2] = {2048, 8192};
+    const size_t chunks[4] = {0, 1, 4096, 999};
+    double *x = alloc_values(n);
+    for (int data = 0; data < 4; data++) {
+        rng r = {40u + (uint64_t)data};
+        for (size_t i = 0; i < n; i++) {
+            switch (data) {
+            case 0: x[i] = exp(normal(&r)); break;
+            case 1: x[i] = uniform(&r) < 0.3 ? 0.0 : normal(&r) + 1.0; break;
+            case 2: x[i] = (double)(next_u64(&r) % 1000); break;
+            default: x[i] = (double)(next_u64(&r) % 5) * 0.5; break;
+            }
+        }
+        double *sorted = sorted_copy(x, n);
+        for (size_t pi = 0; pi < 2; pi++) {
+            jf__qbracket *plain = jf__qbracket_alloc(pct, 7, pilots[pi]);
+            assert_non_null(plain);
+            jf__qbracket_no_narrowing(plain);
+            assert_int_equal(jf__qbracket_add(plain, x, n), 0);
+            double want[7], got[7];
+            bool want_cert[7], got_cert[7];
+            assert_int_equal(jf__qbracket_quantiles(plain, EPS, want, want_cert), 0);
+            for (size_t c = 0; c < 4; c++) {
+                jf__qbracket *q = feed(x, n, pct, 7, pilots[pi], chunks[c]);
+                size_t n_cert = check_certified(q, sorted, n, pct, 7, EPS, got, got_cert);
+                if (n_cert != 7)
+                    fail_msg("data %d, pilot %zu, chunk %zu: %zu levels certified (unnarrowed: %d%d%d%d%d%d%d)",
+                             data, pilots[pi], chunks[c], n_cert, want_cert[0], want_cert[1],
+                             want_cert[2], want_cert[3], want_cert[4], want_cert[5], want_cert[6]);
+                for (size_t k = 0; k < 7; k++)
+                    if (!same_bits(got[k], want[k]) || got_cert[k] != want_cert[k])
+                        fail_msg("data %d, pilot %zu, chunk %zu: p%u %.17g (%d), unnarrowed %.17g (%d)",
+                                 data, pilots[pi], chunks[c], pct[k], got[k], got_cert[k], want[k],
+                                 want_cert[k]);
+                if (data == 0 && !(2 * jf__qbracket_edges(q) < jf__qbracket_edges(plain)))
+                    fail_msg("pilot %zu, chunk %zu: %zu edges, unnarrowed %zu", pilots[pi], chunks[c],
+                             jf__qbracket_edges(q), jf__qbracket_edges(plain));
+                jf__qbracket_free(q);
+            }
+            if (data == 0)
+                print_message("pilot %zu: %zu edges without narrowing\n", pilots[pi],
+                              jf__qbracket_edges(plain));
+            jf__qbracket_free(plain);
+        }
+        free(sorted);
+    }
+    free(x);
+}
+
 /* A drifting series: the pilot (first 16384 values) is N(0,1), the other
  * 183616 values N(10,1).  The true 5% point is the ~61st percentile of the
  * N(0,1) part, between the pilot's 50% and 75% windows; the 25%..95% points
@@ -815,7 +874,7 @@ int main(void)
         cmocka_unit_test(test_constant),       cmocka_unit_test(test_chunking),
         cmocka_unit_test(test_drift),          cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_small_pilot),      cmocka_unit_test(test_random_properties),
-        cmocka_unit_test(test_signed_zero_extremes),
+        cmocka_unit_test(test_signed_zero_extremes), cmocka_unit_test(test_narrowing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
