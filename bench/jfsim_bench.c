@@ -11,9 +11,10 @@
  *   engine     jf_scenario_load, then jf_run timed alone (load and free are
  *              not in the wall time);
  *   sweep      instead of `engine` when the file has a `sweep:` grid section:
- *              every grid point is loaded with one PATH=VALUE override per
- *              axis and run in turn (jfsim sweep does not exist yet); the
- *              wall time is the whole loop, paths = points × paths.
+ *              jf_sweep_run, as `jfsim sweep` runs it, into a temporary
+ *              directory; the wall time is the whole call (loading and
+ *              validating every point, the runs, the journal, sweep.csv),
+ *              paths = points × paths.
  * One line per measurement: case, kind, paths, years, threads, wall seconds,
  * paths/s, path-years/s, peak resident memory (MiB, getrusage ru_maxrss),
  * speed-up over the same kind at 1 thread, and for engine/sweep lines the
@@ -209,13 +210,6 @@ static size_t axis_count(const jf_axis *a)
     return a->kind == JF_AXIS_RANGE ? a->steps : a->n_values;
 }
 
-static double axis_value(const jf_axis *a, size_t i)
-{
-    if (a->kind == JF_AXIS_RANGE)
-        return a->steps > 1 ? a->from + (double)i * (a->to - a->from) / (double)(a->steps - 1) : a->from;
-    return a->values[i];
-}
-
 static size_t grid_points(const jf_sweep *sw)
 {
     size_t n = 1;
@@ -267,56 +261,77 @@ static void child_engine(const char *file, const bench_opts *o, int threads, mea
     jf_scenario_free(sc);
 }
 
-/* Every grid point of the file's sweep section, one load + run each. */
+/* FNV-1a of a file's bytes (0 when it cannot be read). */
+static uint64_t file_hash(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    uint64_t h = 14695981039346656037ull;
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        h ^= (uint64_t)(unsigned char)c;
+        h *= 1099511628211ull;
+    }
+    fclose(f);
+    return h;
+}
+
+/* The file's sweep section the way `jfsim sweep` runs it (jf_sweep_run:
+ * points validated, run one after another or several at once, each
+ * recorded in the journal, sweep.csv written), into a temporary directory
+ * removed afterwards.  The wall time is the whole call; paths = points ×
+ * paths; the check is a hash of sweep.csv. */
 static void child_sweep(const char *file, const bench_opts *o, int threads, measurement *m)
 {
-    jf_error err;
-    jf_scenario *base = NULL;
-    if (load(file, o, NULL, 0, &base, &err) != JF_OK) {
-        set_message(m, "load", &err);
+    char dir[] = "/tmp/jfsim-bench-XXXXXX";
+    if (!mkdtemp(dir)) {
+        snprintf(m->message, sizeof m->message, "mkdtemp: %s", strerror(errno));
         return;
     }
-    const jf_sweep *sw = &base->sweep;
-    size_t n_points = grid_points(sw);
-    char text[JF_BENCH_MAX_AXES][JF_PATH_MAX + 40];
-    jf_override ov[JF_BENCH_MAX_AXES];
-    jf_run_options ro = {threads, 0, NULL, NULL};
-    double t0 = now_seconds();
-    uint64_t total = 0;
-    for (size_t point = 0; point < n_points; point++) {
-        size_t rest = point;
-        for (size_t k = sw->n_axes; k-- > 0;) {   /* last axis varies fastest */
-            const jf_axis *a = &sw->axes[k];
-            size_t c = axis_count(a);
-            snprintf(text[k], sizeof text[k], "%s=%.17g", a->path, axis_value(a, rest % c));
-            rest /= c;
-            if (jf_override_parse(text[k], &ov[k], &err) != JF_OK) {
-                set_message(m, "override", &err);
-                goto done;
-            }
-        }
-        jf_scenario *sc = NULL;
-        if (load(file, o, ov, sw->n_axes, &sc, &err) != JF_OK) {
-            set_message(m, "load point", &err);
-            goto done;
-        }
-        jf_results *res = NULL;
-        jf_status st = jf_run(sc, &ro, &res, &err);
-        if (st == JF_OK && point == 0)
-            fill_check(sc, res, m->check);
-        total += sc->paths;
-        jf_results_free(res);
-        jf_scenario_free(sc);
-        if (st != JF_OK) {
-            set_message(m, "jf_run", &err);
-            goto done;
-        }
+    jf_override all[JF_BENCH_MAX_SETS + 2];
+    size_t n = 0;
+    char paths_text[32], seed_text[32];
+    for (size_t i = 0; i < o->n_sets; i++)
+        all[n++] = o->sets[i];
+    if (o->paths) {
+        snprintf(paths_text, sizeof paths_text, "%" PRIu64, o->paths);
+        all[n++] = (jf_override){"paths", paths_text};
     }
+    if (o->has_seed) {
+        snprintf(seed_text, sizeof seed_text, "%" PRIu64, o->seed);
+        all[n++] = (jf_override){"seed", seed_text};
+    }
+    jf_sweep_options so;
+    memset(&so, 0, sizeof so);
+    so.study.scenario_file = file;
+    so.study.overrides = all;
+    so.study.n_overrides = n;
+    so.study.outdir = dir;
+    so.study.threads = threads;
+    jf_sweep_report rep;
+    jf_error err;
+    double t0 = now_seconds();
+    jf_status st = jf_sweep_run(&so, &rep, &err);
     m->wall = now_seconds() - t0;
-    m->paths = total;
-    m->ok = 1;
-done:
-    jf_scenario_free(base);
+    char path[sizeof dir + 32];
+    if (st == JF_OK) {
+        m->ok = 1;
+        m->paths = (uint64_t)rep.points * rep.paths;
+        snprintf(path, sizeof path, "%s/sweep.csv", dir);
+        uint64_t h = file_hash(path);
+        m->check[0] = (double)(h >> 32);
+        m->check[1] = (double)(h & 0xffffffffu);
+    } else {
+        set_message(m, "jf_sweep_run", &err);
+    }
+    const char *const files[] = {"sweep.csv", "sweep.journal", "manifest.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        (void)unlink(path);
+    }
+    if (rmdir(dir) != 0 && !m->message[0])
+        snprintf(m->message, sizeof m->message, "left %s behind: %s", dir, strerror(errno));
 }
 
 static void child_floor(const char *file, const bench_opts *o, int threads, jf__floor_method method,
