@@ -25,6 +25,8 @@
  */
 #include "bracket_count.h"
 
+#include "fast_sort.h"
+
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -449,20 +451,7 @@ bool jf__qb_scan(jf__isa isa, const double *x, size_t n, double *min_out, double
     extremes_portable(x + done, n - done, &mn, &mx, &nan);
     if (nan || !(fabs(mn) <= DBL_MAX) || !(fabs(mx) <= DBL_MAX))
         return false;
-    if (mn == 0.0 || mx == 0.0) {
-        /* Bit patterns, without branches: one pass the compiler vectorises. */
-        uint64_t neg = 0, pos = 0;
-        for (size_t k = 0; k < n; k++) {
-            uint64_t u;
-            memcpy(&u, x + k, sizeof u);
-            neg |= (uint64_t)(u == ((uint64_t)1 << 63));
-            pos |= (uint64_t)(u == 0);
-        }
-        if (mn == 0.0)
-            mn = neg != 0 ? -0.0 : 0.0;
-        if (mx == 0.0)
-            mx = pos != 0 ? 0.0 : -0.0;
-    }
+    jf__signed_zero_extremes(x, n, &mn, &mx);
     *min_out = mn;
     *max_out = mx;
     return true;

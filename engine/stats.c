@@ -324,20 +324,7 @@ static row_scan scan_row_lanes(const double *x, size_t n)
         mx = hi[l] > mx ? hi[l] : mx;
     }
     if (isfinite(r.sum) && isfinite(r.sum_err)) {
-        if (mn == 0.0 || mx == 0.0) {
-            /* Which zeros occur, from the bits (one pass the compiler vectorises). */
-            uint64_t neg = 0, pos = 0;
-            for (size_t k = 0; k < n; k++) {
-                uint64_t u;
-                memcpy(&u, x + k, sizeof u);
-                neg |= (uint64_t)(u == ((uint64_t)1 << 63));
-                pos |= (uint64_t)(u == 0);
-            }
-            if (mn == 0.0)
-                mn = neg != 0 ? -0.0 : 0.0;
-            if (mx == 0.0)
-                mx = pos != 0 ? 0.0 : -0.0;
-        }
+        jf__signed_zero_extremes(x, n, &mn, &mx);
         r.key_lo = order_key(mn);
         r.key_hi = order_key(mx);
         return r;
