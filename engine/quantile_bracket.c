@@ -330,12 +330,38 @@ static void walk_marks(const double *y, const unsigned char *mark, size_t m, siz
  * Every marked y[k] is then exactly the k-th order statistic, and the
  * windows are all that walk_marks reads.  tmp: m doubles of scratch.
  * Returns 0, or -1 when out of memory. */
+/* The next run of window ranks (mark bit 1) at or after `from`: returns
+ * false when there is none, else sets [*lo, *hi].  Stretches without window
+ * ranks are skipped eight marks at a time.  This function can't fail. */
+static bool next_run(const unsigned char *mark, size_t m, size_t from, size_t *lo, size_t *hi)
+{
+    size_t k = from;
+    while (k < m && !(mark[k] & 2u)) {
+        if (k % 8 == 0 && m - k >= 8) {
+            uint64_t word;
+            memcpy(&word, mark + k, sizeof word);
+            if ((word & 0x0202020202020202ull) == 0) {
+                k += 8;
+                continue;
+            }
+        }
+        k++;
+    }
+    if (k >= m)
+        return false;
+    size_t end = k;
+    while (end + 1 < m && (mark[end + 1] & 2u))
+        end++;
+    *lo = k;
+    *hi = end;
+    return true;
+}
+
 static int sort_windows(double *y, size_t m, const unsigned char *mark, double *tmp)
 {
-    size_t n_runs = 0;
-    for (size_t k = 0; k < m; k++)
-        if ((mark[k] & 2u) && (k == 0 || !(mark[k - 1] & 2u)))
-            n_runs++;
+    size_t n_runs = 0, lo, hi;
+    for (size_t k = 0; next_run(mark, m, k, &lo, &hi); k = hi + 1)
+        n_runs++;
     /* runs[2i], runs[2i+1]: first and last rank of run i; ranks: their
      * distinct values, ascending. */
     size_t *runs = malloc((4 * n_runs + 1) * sizeof *runs);
@@ -343,25 +369,19 @@ static int sort_windows(double *y, size_t m, const unsigned char *mark, double *
         return -1;
     size_t *ranks = runs + 2 * n_runs;
     size_t r = 0, n_ranks = 0;
-    for (size_t k = 0; k < m; k++) {
-        if (!(mark[k] & 2u))
-            continue;
-        size_t end = k;
-        while (end + 1 < m && (mark[end + 1] & 2u))
-            end++;
-        runs[2 * r] = k;
-        runs[2 * r + 1] = end;
+    for (size_t k = 0; next_run(mark, m, k, &lo, &hi); k = hi + 1) {
+        runs[2 * r] = lo;
+        runs[2 * r + 1] = hi;
         r++;
-        ranks[n_ranks++] = k;
-        if (end > k)
-            ranks[n_ranks++] = end;
-        k = end;
+        ranks[n_ranks++] = lo;
+        if (hi > lo)
+            ranks[n_ranks++] = hi;
     }
     jf__select_f64(y, m, ranks, n_ranks, tmp);
     for (size_t i = 0; i < n_runs; i++) {
-        size_t lo = runs[2 * i], hi = runs[2 * i + 1];
-        if (hi > lo + 1)
-            jf__sort_f64(y + lo + 1, hi - lo - 1, tmp);
+        size_t a = runs[2 * i], b = runs[2 * i + 1];
+        if (b > a + 1)
+            jf__sort_f64(y + a + 1, b - a - 1, tmp);
     }
     free(runs);
     return 0;
