@@ -71,9 +71,12 @@
  * longer certify would come back not certified, never wrong).  The final
  * quantile's rank among the first n values strays from h by more than W
  * only if it moves by some seven standard deviations (W is ten of them for
- * n values, the final quantile adds at most as much variance again), so the
- * edges next to it are kept and the answers are, bit for bit, those of the
- * pilot's windows (tests/test_quantile_bracket.c compares the two).  At
+ * n values, the final quantile adds at most as much variance again), so for
+ * exchangeable values (jfsim's paths are independent and identically
+ * distributed) the edges next to it are kept and the answers are, bit for
+ * bit, those of the pilot's windows (tests/test_quantile_bracket.c compares
+ * the two).  A drifting sequence may lose a certificate it would have had,
+ * never gain a wrong answer.  At
  * 10^7 values (last narrowing at 4^4·m, about 4.2·10^6) the windows are
  * about a tenth as wide as the pilot's.
  *

@@ -67,12 +67,13 @@ jf_status jf__run_captured(const jf_scenario *scenario, const jf_run_options *op
 
 /*
  * Reuse between runs (a sweep's points, one sequence per worker): the big
- * sample arrays of a run (8 MB and more) are kept by the jf__run_reuse
- * instead of freed, and the next run takes them instead of asking the
- * kernel for fresh pages, which it must zero (a tenth of a small sweep's
- * time).  A run frees at its start whatever it does not take, so the
- * object never holds more than the last run used.  Results do not depend
- * on it (every element is written before it is read).
+ * sample arrays a run ends with (8 MB and more) are kept by the
+ * jf__run_reuse instead of freed, and the next run takes those of exactly
+ * the sizes it needs instead of asking the kernel for fresh pages, which
+ * it must zero (a tenth of a small sweep's time).  A run frees the kept
+ * buffers it does not take before it allocates its own, so its memory plan
+ * holds; between runs the object holds what the last run ended with.
+ * Results do not depend on it (every element is written before it is read).
  */
 typedef struct jf__run_reuse jf__run_reuse;
 
@@ -84,6 +85,9 @@ void jf__run_reuse_free(jf__run_reuse *reuse);
 
 /* Bytes of the buffers it holds (what they were allocated for).  This function can't fail. */
 size_t jf__run_reuse_bytes(const jf__run_reuse *reuse);
+
+/* How many buffers runs have taken from it so far.  This function can't fail. */
+size_t jf__run_reuse_taken(const jf__run_reuse *reuse);
 
 /* jf_run taking its big buffers from `reuse` and leaving them there
  * (reuse NULL: jf_run).  Not for two runs at once on one object. */

@@ -89,12 +89,15 @@
  * bench/large.yaml (K = 2950, M = 27): exact up to ~90,000 paths; then
  * sketch mode, one pass up to ~8·10^6 paths (the rows beside ~0.1 GB of brackets
  * after their pilots and the ~130 MB group buffer); two at 10^7 (14 + 13 rows,
- * measured peak 1.27 GiB).  Beyond the budget: the statistics give each
- * thread a row of selection scratch when all of them fit in 1/32 of it.
- * Through a jf__run_reuse (a sweep worker's points) the metric rows and the
- * annual rows or group buffer are taken from the previous run's, when big
- * enough, before anything else is allocated; the kept buffers this run does
- * not use are freed first, so the peak is the larger of the two runs'.
+ * measured peak 1.27 GiB).  The statistics give each thread a row of
+ * selection scratch when all of them fit in 1/32 of the budget and, in
+ * exact mode, beside the samples.
+ * Through a jf__run_reuse (a sweep worker's points) the big buffers the
+ * previous run gave back (exact mode: metric and annual rows; sketch mode:
+ * the group buffer, and the last pass's metric rows, of use only to a run
+ * asking for that size) are taken when they have exactly the size asked
+ * for, before the other big buffers are allocated; the kept buffers this
+ * run does not use are freed first, so the plan's bounds hold.
  */
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include <math.h>
@@ -151,6 +154,7 @@ typedef struct {
     size_t n_metrics;    /* M */
     size_t n_annual;     /* K = n_series · T */
     size_t budget;       /* memory budget, bytes */
+    size_t exact_bytes;  /* exact mode: (K + M)·paths·8, the samples' share of it */
     bool sketch;
     double *metric_samples;  /* M × paths */
     double *annual_samples;  /* K × paths (exact mode) */
@@ -235,6 +239,7 @@ static void *alloc_lines(size_t n)
 struct jf__run_reuse {
     void *buf[JF__REUSE_SLOTS];
     size_t bytes[JF__REUSE_SLOTS]; /* what each was allocated for */
+    size_t taken;                  /* buffers runs have taken back (diagnostics) */
 };
 
 jf__run_reuse *jf__run_reuse_alloc(void)
@@ -251,6 +256,11 @@ void jf__run_reuse_free(jf__run_reuse *reuse)
     free(reuse);
 }
 
+size_t jf__run_reuse_taken(const jf__run_reuse *reuse)
+{
+    return reuse ? reuse->taken : 0;
+}
+
 size_t jf__run_reuse_bytes(const jf__run_reuse *reuse)
 {
     size_t total = 0;
@@ -259,47 +269,42 @@ size_t jf__run_reuse_bytes(const jf__run_reuse *reuse)
     return total;
 }
 
-/* The smallest kept buffer of at least n bytes (n >= JF__REUSE_MIN_BYTES),
- * or NULL; *cap gets the size it holds (what to give back). */
-static void *take_kept(jf__run_reuse *reuse, size_t n, size_t *cap)
+/* A kept buffer of exactly n bytes (n >= JF__REUSE_MIN_BYTES), or NULL.
+ * Exactly: the run's memory plan counts n, and the points of one sweep ask
+ * for the same sizes (paths and horizon are not swept), so a larger buffer
+ * (the last pass's metric rows, say) would only hold memory the plan does
+ * not know about. */
+static void *take_kept(jf__run_reuse *reuse, size_t n)
 {
-    size_t best = JF__REUSE_SLOTS;
     for (size_t i = 0; reuse && n >= JF__REUSE_MIN_BYTES && i < JF__REUSE_SLOTS; i++)
-        if (reuse->buf[i] && reuse->bytes[i] >= n &&
-            (best == JF__REUSE_SLOTS || reuse->bytes[i] < reuse->bytes[best]))
-            best = i;
-    if (best == JF__REUSE_SLOTS)
-        return NULL;
-    void *p = reuse->buf[best];
-    *cap = reuse->bytes[best];
-    reuse->buf[best] = NULL;
-    return p;
+        if (reuse->buf[i] && reuse->bytes[i] == n) {
+            void *p = reuse->buf[i];
+            reuse->buf[i] = NULL;
+            reuse->taken++;
+            return p;
+        }
+    return NULL;
 }
 
 /* The run's two big buffers (metric rows; annual rows or the group
  * buffer): kept ones first, then the rest of the kept ones freed, then new
  * ones for what is missing, so the process never holds buffers this run
  * does not use beside new ones.  *p stays NULL when out of memory. */
-static void take_buffers(jf__run_reuse *reuse, void **p1, size_t n1, size_t *cap1, void **p2,
-                         size_t n2, size_t *cap2)
+static void take_buffers(jf__run_reuse *reuse, void **p1, size_t n1, void **p2, size_t n2)
 {
-    *p1 = take_kept(reuse, n1, cap1);
-    *p2 = n2 ? take_kept(reuse, n2, cap2) : NULL;
+    *p1 = take_kept(reuse, n1);
+    *p2 = n2 ? take_kept(reuse, n2) : NULL;
     for (size_t i = 0; reuse && i < JF__REUSE_SLOTS; i++) {
         free(reuse->buf[i]);
         reuse->buf[i] = NULL;
     }
-    if (!*p1) {
+    if (!*p1)
         *p1 = alloc_lines(n1);
-        *cap1 = n1;
-    }
-    if (!*p2 && n2) {
+    if (!*p2 && n2)
         *p2 = alloc_lines(n2);
-        *cap2 = n2;
-    }
 }
 
-/* Keep p (holding n bytes, from take_lines) for the next run, or free it. */
+/* Keep p (a buffer of n bytes) for the next run, or free it. */
 static void give_lines(jf__run_reuse *reuse, void *p, size_t n)
 {
     for (size_t i = 0; p && reuse && n >= JF__REUSE_MIN_BYTES && i < JF__REUSE_SLOTS; i++)
@@ -648,12 +653,14 @@ static void compute_stats(run_state *rs, const jf__catalogue *cat, jf_results *r
     size_t M = rs->m_hi - rs->m_lo, K = rs->n_annual;
     long long n_rows = (long long)(M + (rs->sketch || rs->rerun ? 0 : K));
     /* Each thread's selection scratch (a row: the partitions then run in
-     * vector registers) when all of them stay within 1/32 of the budget;
-     * without it (or when malloc fails) the same numbers come in place. */
+     * vector registers) when all of them stay within 1/32 of the budget and,
+     * in exact mode (no headroom), fit beside the samples; without it (or
+     * when malloc fails) the same numbers come in place. */
     size_t scratch_bytes;
     const bool scratch_ok = mul_size((size_t)nthreads, (size_t)rs->paths, sizeof(double),
                                      &scratch_bytes) &&
-                            scratch_bytes <= rs->budget / 32;
+                            scratch_bytes <= rs->budget / 32 &&
+                            (rs->sketch || scratch_bytes <= rs->budget - rs->exact_bytes);
 #pragma omp parallel num_threads(nthreads)
     {
         double *tmp = scratch_ok ? malloc((size_t)rs->paths * sizeof *tmp) : NULL;
@@ -802,7 +809,6 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
                                                       : JF__DEFAULT_MEMORY_BUDGET;
     rs.budget = budget;
     size_t metric_bytes = 0, exact_bytes = 0, annual_bytes = 0, group_bytes = 0;
-    size_t metric_cap = 0, annual_cap = 0, group_cap = 0; /* what the buffers hold */
     if (!mul_size(rs.n_metrics, (size_t)rs.paths, sizeof(double), &metric_bytes)) {
         jf__model_free(model);
         return set_error(err, JF_ERR_LIMIT, "per-path metrics of %llu paths do not fit in memory",
@@ -811,6 +817,7 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
     rs.sketch = !mul_size(rs.n_annual + rs.n_metrics, (size_t)rs.paths, sizeof(double),
                           &exact_bytes) ||
                 exact_bytes > budget;
+    rs.exact_bytes = rs.sketch ? 0 : exact_bytes;
 
     uint64_t n_blocks = (rs.paths + rs.block - 1) / rs.block;
     int nthreads = options && options->threads > 0 ? options->threads : omp_get_max_threads();
@@ -867,8 +874,7 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
         }
     }
     void *first = NULL, *second = NULL;
-    take_buffers(reuse, &first, metric_bytes, &metric_cap, &second,
-                 rs.sketch ? group_bytes : annual_bytes, rs.sketch ? &group_cap : &annual_cap);
+    take_buffers(reuse, &first, metric_bytes, &second, rs.sketch ? group_bytes : annual_bytes);
     rs.metric_samples = first;
     if (rs.sketch)
         rs.group_buf = second;
@@ -979,7 +985,6 @@ static jf_status run_impl(const jf_scenario *scenario, const jf_run_options *opt
             rs.m_hi = rs.n_metrics;
         metric_bytes = (rs.m_hi - rs.m_lo) * (size_t)rs.paths * sizeof(double);
         rs.metric_samples = alloc_lines(metric_bytes);
-        metric_cap = metric_bytes;
         states = rs.metric_samples ? thread_states_alloc(&rs, nthreads) : NULL;
         if (!states) {
             st = set_error(err, JF_ERR_NOMEM, "out of memory: %zu bytes for per-path metrics",
@@ -1010,9 +1015,9 @@ done:
     free(rs.moments);
     free(rs.nonfinite);
     free(rs.uncertified);
-    give_lines(reuse, rs.group_buf, group_cap);
-    give_lines(reuse, rs.metric_samples, metric_cap);
-    give_lines(reuse, rs.annual_samples, annual_cap);
+    give_lines(reuse, rs.group_buf, group_bytes);
+    give_lines(reuse, rs.metric_samples, metric_bytes);
+    give_lines(reuse, rs.annual_samples, annual_bytes);
     free(rs.input_samples);
     if (st != JF_OK)
         jf__run_capture_free(capture);

@@ -416,8 +416,15 @@ static void test_narrowing(void **state)
             double want[7], got[7];
             bool want_cert[7], got_cert[7];
             assert_int_equal(jf__qbracket_quantiles(plain, EPS, want, want_cert), 0);
+            size_t edges_first = 0;
             for (size_t c = 0; c < 4; c++) {
                 jf__qbracket *q = feed(x, n, pct, 7, pilots[pi], chunks[c]);
+                /* narrowing happens at the same counts whatever the chunks */
+                if (c == 0)
+                    edges_first = jf__qbracket_edges(q);
+                else if (jf__qbracket_edges(q) != edges_first)
+                    fail_msg("data %d, pilot %zu, chunk %zu: %zu edges, %zu with one call", data,
+                             pilots[pi], chunks[c], jf__qbracket_edges(q), edges_first);
                 size_t n_cert = check_certified(q, sorted, n, pct, 7, EPS, got, got_cert);
                 if (n_cert != 7)
                     fail_msg("data %d, pilot %zu, chunk %zu: %zu levels certified (unnarrowed: %d%d%d%d%d%d%d)",

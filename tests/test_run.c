@@ -562,41 +562,54 @@ static void test_isa_independence(void **state)
 }
 
 /* Runs through one jf__run_reuse (a sweep worker's sequence of points:
- * exact, smaller, sketch, larger) give jf_run's results bit for bit, so a
+ * exact twice at one size, then a smaller one, then sketch twice with a
+ * group buffer worth keeping) give jf_run's results bit for bit, so a
  * reused buffer's old contents never leak into a statistic; the object
- * keeps the big arrays of the last run and no more. */
+ * keeps the big arrays the last run ended with, and a run takes only
+ * buffers of exactly the size it asks for. */
 static void test_run_reuse(void **state)
 {
     (void)state;
-    const uint64_t paths[4] = {20000, 10000, 20000, 30000};
-    const size_t budgets[4] = {0, 0, 1, 0};
+    const uint64_t paths[5] = {20000, 20000, 10000, 60000, 60000};
+    /* 72 MB: sketch mode at 60,000 paths, group buffer budget/8 = 9 MB */
+    const size_t budgets[5] = {0, 0, 0, (size_t)72 << 20, (size_t)72 << 20};
     jf__run_reuse *reuse = jf__run_reuse_alloc();
     assert_non_null(reuse);
     assert_int_equal(jf__run_reuse_bytes(reuse), 0);
     jf__run_set_pilot_paths(1000);
-    for (int i = 0; i < 4; i++) {
+    size_t held_before = 0, taken_before = 0;
+    for (int i = 0; i < 5; i++) {
         jf_scenario *sc = stochastic_scenario(paths[i]);
         jf_run_options opt = {2, budgets[i], NULL, NULL};
         jf_results *plain = NULL, *reused = NULL;
         jf_error err;
         assert_int_equal(jf_run(sc, &opt, &plain, &err), JF_OK);
         assert_int_equal(jf__run_reusing(sc, &opt, reuse, &reused, &err), JF_OK);
-        assert_int_equal(reused->sketch_mode, budgets[i] == 1);
+        assert_int_equal(reused->sketch_mode, budgets[i] != 0);
         assert_same_stats(reused->metric_stats, plain->metric_stats, plain->catalogue.n_metrics,
                           "metric");
         assert_same_stats(reused->series_stats, plain->series_stats,
                           jf__results_n_series_stats(plain), "series-year");
-        size_t K = jf__results_n_series_stats(plain), M = plain->catalogue.n_metrics;
+        size_t K = jf__results_n_series_stats(plain);
         size_t annual = K * (size_t)paths[i] * sizeof(double);
         size_t held = jf__run_reuse_bytes(reuse);
         print_message("run %d (%s, %llu paths): %zu bytes kept\n", i,
                       reused->sketch_mode ? "sketch" : "exact", (unsigned long long)paths[i], held);
-        if (!reused->sketch_mode) {
-            /* the annual rows are kept (the metric rows too when 8 MB or more) */
-            assert_true(held >= annual);
-            assert_true(held <= (K + M) * (size_t)paths[i] * sizeof(double) ||
-                        (i == 1 && held <= (K + M) * (size_t)paths[0] * sizeof(double)));
+        if (!reused->sketch_mode)
+            assert_true(held >= annual); /* the annual rows (and the metric rows if >= 8 MB) */
+        else
+            assert_true(held >= ((size_t)8 << 20)); /* the group buffer */
+        size_t taken = jf__run_reuse_taken(reuse);
+        print_message("   buffers taken from the object so far: %zu\n", taken);
+        /* same shape: the same buffers again (run 1: the annual rows, the
+         * metric rows being < 8 MB; run 4: the group buffer).  (Run 3 takes
+         * run 2's annual rows for its metric rows: both are 12,000,000 bytes.) */
+        if (i == 1 || i == 4) {
+            assert_true(taken - taken_before >= 1);
+            assert_int_equal(held, held_before);
         }
+        held_before = held;
+        taken_before = taken;
         jf_results_free(plain);
         jf_results_free(reused);
         scenario_delete(sc);
