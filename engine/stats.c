@@ -102,14 +102,12 @@ void jf__moments_add_array(jf__moments *acc, const double *x, size_t n)
  * whatever the vector width. */
 #define JF__LANES JF__MOMENT_LANES
 
-void jf__moments_add_block(jf__moments *acc, const double *x, size_t n)
+/* The compensated sum (sum + err) and the numeric min and max of x[0..n)
+ * in the lanes: the full lanes by the vector kernels, the tail into lane 0,
+ * then the lanes combined in lane order.  This function can't fail. */
+static void lanes_sum_minmax(jf__isa isa, const double *x, size_t n, double *sum, double *err,
+                             double *mn, double *mx)
 {
-    if (n == 0)
-        return;
-    const jf__isa isa = jf__isa_best();
-    jf__moments blk;
-    jf__moments_init(&blk);
-    blk.n = n;
     double s[JF__LANES], c[JF__LANES], lo[JF__LANES], hi[JF__LANES];
     size_t full = n - n % JF__LANES;
     jf__lanes_sum_minmax(isa, x, full, s, c, lo, hi);
@@ -118,16 +116,28 @@ void jf__moments_add_block(jf__moments *acc, const double *x, size_t n)
         lo[0] = x[i] < lo[0] ? x[i] : lo[0];
         hi[0] = x[i] > hi[0] ? x[i] : hi[0];
     }
-    blk.sum = s[0];
-    blk.sum_err = c[0];
-    blk.min = lo[0];
-    blk.max = hi[0];
+    *sum = s[0];
+    *err = c[0];
+    *mn = lo[0];
+    *mx = hi[0];
     for (int l = 1; l < JF__LANES; l++) {
-        sum_add(&blk.sum, &blk.sum_err, s[l]);
-        blk.sum_err += c[l];
-        blk.min = lo[l] < blk.min ? lo[l] : blk.min;
-        blk.max = hi[l] > blk.max ? hi[l] : blk.max;
+        sum_add(sum, err, s[l]);
+        *err += c[l];
+        *mn = lo[l] < *mn ? lo[l] : *mn;
+        *mx = hi[l] > *mx ? hi[l] : *mx;
     }
+}
+
+void jf__moments_add_block(jf__moments *acc, const double *x, size_t n)
+{
+    if (n == 0)
+        return;
+    const jf__isa isa = jf__isa_best();
+    jf__moments blk;
+    jf__moments_init(&blk);
+    blk.n = n;
+    lanes_sum_minmax(isa, x, n, &blk.sum, &blk.sum_err, &blk.min, &blk.max);
+    size_t full = n - n % JF__LANES;
     double m = jf__moments_mean(&blk);
     double s1[JF__LANES], s2[JF__LANES];
     jf__lanes_deviations(isa, x, full, m, s1, s2);
@@ -306,23 +316,8 @@ static inline row_scan scan_row(const double *x, size_t n, bool censored)
 static row_scan scan_row_lanes(const double *x, size_t n)
 {
     row_scan r = {n, 0.0, 0.0, UINT64_MAX, 0, true};
-    double s[JF__MOMENT_LANES], c[JF__MOMENT_LANES], lo[JF__MOMENT_LANES], hi[JF__MOMENT_LANES];
-    size_t full = n - n % JF__MOMENT_LANES;
-    jf__lanes_sum_minmax(jf__isa_best(), x, full, s, c, lo, hi);
-    for (size_t i = full; i < n; i++) {
-        sum_add(&s[0], &c[0], x[i]);
-        lo[0] = x[i] < lo[0] ? x[i] : lo[0];
-        hi[0] = x[i] > hi[0] ? x[i] : hi[0];
-    }
-    r.sum = s[0];
-    r.sum_err = c[0];
-    double mn = lo[0], mx = hi[0];
-    for (int l = 1; l < JF__MOMENT_LANES; l++) {
-        sum_add(&r.sum, &r.sum_err, s[l]);
-        r.sum_err += c[l];
-        mn = lo[l] < mn ? lo[l] : mn;
-        mx = hi[l] > mx ? hi[l] : mx;
-    }
+    double mn, mx;
+    lanes_sum_minmax(jf__isa_best(), x, n, &r.sum, &r.sum_err, &mn, &mx);
     if (isfinite(r.sum) && isfinite(r.sum_err)) {
         jf__signed_zero_extremes(x, n, &mn, &mx);
         r.key_lo = order_key(mn);
