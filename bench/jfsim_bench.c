@@ -43,6 +43,7 @@
 
 #include "cpu_isa.h"
 #include "floor.h"
+#include "sha256.h"
 #include "jfsim.h"
 
 #define JF_BENCH_MAX_THREADS 64
@@ -76,7 +77,7 @@ typedef struct {
     double wall;
     double peak_mib;
     uint64_t paths;          /* total paths simulated */
-    double check[4];         /* engine: summary statistics compared across thread counts */
+    double check[4];         /* compared bytewise across thread counts: summary statistics, or sweep.csv's hash */
     char message[512];
 } measurement;
 
@@ -261,27 +262,11 @@ static void child_engine(const char *file, const bench_opts *o, int threads, mea
     jf_scenario_free(sc);
 }
 
-/* FNV-1a of a file's bytes (0 when it cannot be read). */
-static uint64_t file_hash(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    uint64_t h = 14695981039346656037ull;
-    int c;
-    while ((c = fgetc(f)) != EOF) {
-        h ^= (uint64_t)(unsigned char)c;
-        h *= 1099511628211ull;
-    }
-    fclose(f);
-    return h;
-}
-
 /* The file's sweep section the way `jfsim sweep` runs it (jf_sweep_run:
  * points validated, run one after another or several at once, each
  * recorded in the journal, sweep.csv written), into a temporary directory
  * removed afterwards.  The wall time is the whole call; paths = points ×
- * paths; the check is a hash of sweep.csv. */
+ * paths; the check is (the first half of) sweep.csv's SHA-256. */
 static void child_sweep(const char *file, const bench_opts *o, int threads, measurement *m)
 {
     char dir[] = "/tmp/jfsim-bench-XXXXXX";
@@ -316,12 +301,15 @@ static void child_sweep(const char *file, const bench_opts *o, int threads, meas
     m->wall = now_seconds() - t0;
     char path[sizeof dir + 32];
     if (st == JF_OK) {
-        m->ok = 1;
         m->paths = (uint64_t)rep.points * rep.paths;
         snprintf(path, sizeof path, "%s/sweep.csv", dir);
-        uint64_t h = file_hash(path);
-        m->check[0] = (double)(h >> 32);
-        m->check[1] = (double)(h & 0xffffffffu);
+        char hex[JF_SHA256_HEX_SIZE];
+        if (jf__sha256_file(path, hex, &err) == JF_OK) {
+            memcpy(m->check, hex, sizeof m->check); /* compared bytewise only */
+            m->ok = 1;
+        } else {
+            set_message(m, "sweep.csv", &err);
+        }
     } else {
         set_message(m, "jf_sweep_run", &err);
     }
