@@ -346,35 +346,51 @@ void jf__qb_count_block(jf__isa isa, const jf__qb_tables *t, const double *x, si
 
 /* ---- the scan of jf__qb_scan ---------------------------------------------- */
 
-/* Numeric min and max of x[0..n) (n >= 1) with min_pd/max_pd semantics
- * (v < lo ? v : lo), and whether a NaN was seen.  Several running extremes
- * keep the dependency chains short. */
-static void extremes_portable(const double *x, size_t n, double *mn, double *mx, bool *nan)
+/* What one pass over the values learns: the numeric min and max with
+ * min_pd/max_pd semantics (v < lo ? v : lo, so a NaN leaves them alone),
+ * whether a NaN occurs, and whether a -0 and a +0 occur (the sign of a zero
+ * extreme in the bit order). */
+typedef struct {
+    double lo, hi;
+    bool nan, neg_zero, pos_zero;
+} scan_acc;
+
+/* Several running extremes keep the dependency chains short. */
+static void extremes_portable(const double *x, size_t n, scan_acc *acc)
 {
-    double lo = *mn, hi = *mx;
-    bool un = *nan;
+    double lo = acc->lo, hi = acc->hi;
+    bool un = acc->nan;
+    uint64_t nz = 0, pz = 0;
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
+        uint64_t u = jf__bits_at(x, i);
         un |= v != v;
         lo = v < lo ? v : lo;
         hi = v > hi ? v : hi;
+        nz |= (uint64_t)(u == ((uint64_t)1 << 63));
+        pz |= (uint64_t)(u == 0);
     }
-    *mn = lo;
-    *mx = hi;
-    *nan = un;
+    acc->lo = lo;
+    acc->hi = hi;
+    acc->nan = un;
+    acc->neg_zero |= nz != 0;
+    acc->pos_zero |= pz != 0;
 }
 
 #ifdef JF__QB_SSE2
-static size_t extremes_sse2(const double *x, size_t n, double *mn, double *mx, bool *nan)
+static size_t extremes_sse2(const double *x, size_t n, scan_acc *acc)
 {
     const size_t n4 = n - n % 4;
     if (n4 == 0)
         return 0;
     /* minpd(v, lo) is v < lo ? v : lo, so a NaN v leaves lo alone: NaNs are
-     * caught by the unordered compare, infinities by the extremes. */
+     * caught by the unordered compare, infinities by the extremes.  Zeros:
+     * z = (v == 0) is all ones for ±0, so z & v has the sign bit of a -0 and
+     * z & ~v that of a +0 (SSE2 has no 64-bit integer compare). */
+    const __m128d zero = _mm_setzero_pd();
     __m128d lo0 = _mm_set1_pd(INFINITY), lo1 = lo0;
     __m128d hi0 = _mm_set1_pd(-INFINITY), hi1 = hi0;
-    __m128d un0 = _mm_setzero_pd(), un1 = un0;
+    __m128d un0 = zero, un1 = zero, nz = zero, pz = zero;
     for (size_t i = 0; i < n4; i += 4) {
         __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
         lo0 = _mm_min_pd(a, lo0);
@@ -383,28 +399,34 @@ static size_t extremes_sse2(const double *x, size_t n, double *mn, double *mx, b
         hi1 = _mm_max_pd(b, hi1);
         un0 = _mm_or_pd(un0, _mm_cmpunord_pd(a, a));
         un1 = _mm_or_pd(un1, _mm_cmpunord_pd(b, b));
+        __m128d za = _mm_cmpeq_pd(a, zero), zb = _mm_cmpeq_pd(b, zero);
+        nz = _mm_or_pd(nz, _mm_or_pd(_mm_and_pd(za, a), _mm_and_pd(zb, b)));
+        pz = _mm_or_pd(pz, _mm_or_pd(_mm_andnot_pd(a, za), _mm_andnot_pd(b, zb)));
     }
     double lo[2], hi[2];
     _mm_storeu_pd(lo, _mm_min_pd(lo0, lo1));
     _mm_storeu_pd(hi, _mm_max_pd(hi0, hi1));
-    *nan = _mm_movemask_pd(_mm_or_pd(un0, un1)) != 0;
-    *mn = lo[0] < lo[1] ? lo[0] : lo[1];
-    *mx = hi[0] > hi[1] ? hi[0] : hi[1];
+    acc->nan = _mm_movemask_pd(_mm_or_pd(un0, un1)) != 0;
+    acc->neg_zero = _mm_movemask_pd(nz) != 0;
+    acc->pos_zero = _mm_movemask_pd(pz) != 0;
+    acc->lo = lo[0] < lo[1] ? lo[0] : lo[1];
+    acc->hi = hi[0] > hi[1] ? hi[0] : hi[1];
     return n4;
 }
 #endif
 
 #ifdef JF__QB_AVX
 __attribute__((target("avx512f"))) static size_t extremes_avx512(const double *x, size_t n,
-                                                                  double *mn, double *mx,
-                                                                  bool *nan)
+                                                                  scan_acc *acc)
 {
     const size_t n16 = n - n % 16;
     if (n16 == 0)
         return 0;
+    const __m512i neg0 = _mm512_set1_epi64((long long)((uint64_t)1 << 63));
+    const __m512i pos0 = _mm512_setzero_si512();
     __m512d lo0 = _mm512_set1_pd(INFINITY), lo1 = lo0;
     __m512d hi0 = _mm512_set1_pd(-INFINITY), hi1 = hi0;
-    __mmask8 un = 0;
+    __mmask8 un = 0, nz = 0, pz = 0;
     for (size_t i = 0; i < n16; i += 16) {
         __m512d a = _mm512_loadu_pd(x + i), b = _mm512_loadu_pd(x + i + 8);
         lo0 = _mm512_min_pd(a, lo0);
@@ -412,47 +434,55 @@ __attribute__((target("avx512f"))) static size_t extremes_avx512(const double *x
         hi0 = _mm512_max_pd(a, hi0);
         hi1 = _mm512_max_pd(b, hi1);
         un |= _mm512_cmp_pd_mask(a, b, _CMP_UNORD_Q);
+        __m512i ua = _mm512_castpd_si512(a), ub = _mm512_castpd_si512(b);
+        nz |= _mm512_cmpeq_epi64_mask(ua, neg0) | _mm512_cmpeq_epi64_mask(ub, neg0);
+        pz |= _mm512_cmpeq_epi64_mask(ua, pos0) | _mm512_cmpeq_epi64_mask(ub, pos0);
     }
     double lo[8], hi[8];
     _mm512_storeu_pd(lo, _mm512_min_pd(lo0, lo1));
     _mm512_storeu_pd(hi, _mm512_max_pd(hi0, hi1));
-    *nan = un != 0;
+    acc->nan = un != 0;
+    acc->neg_zero = nz != 0;
+    acc->pos_zero = pz != 0;
     double l = lo[0], h = hi[0];
     for (int k = 1; k < 8; k++) {
         l = lo[k] < l ? lo[k] : l;
         h = hi[k] > h ? hi[k] : h;
     }
-    *mn = l;
-    *mx = h;
+    acc->lo = l;
+    acc->hi = h;
     return n16;
 }
 #endif
 
 bool jf__qb_scan(jf__isa isa, const double *x, size_t n, double *min_out, double *max_out)
 {
-    double mn = INFINITY, mx = -INFINITY;
-    bool nan = false;
+    scan_acc acc = {INFINITY, -INFINITY, false, false, false};
     size_t done = 0;
     switch (isa) {
 #ifdef JF__QB_AVX
     case JF__ISA_AVX512:
-        done = extremes_avx512(x, n, &mn, &mx, &nan);
+        done = extremes_avx512(x, n, &acc);
         break;
 #endif
 #ifdef JF__QB_SSE2
     case JF__ISA_AVX2:
     case JF__ISA_SSE2:
-        done = extremes_sse2(x, n, &mn, &mx, &nan);
+        done = extremes_sse2(x, n, &acc);
         break;
 #endif
     default:
         break;
     }
-    extremes_portable(x + done, n - done, &mn, &mx, &nan);
-    if (nan || !(fabs(mn) <= DBL_MAX) || !(fabs(mx) <= DBL_MAX))
+    extremes_portable(x + done, n - done, &acc);
+    if (acc.nan || !(fabs(acc.lo) <= DBL_MAX) || !(fabs(acc.hi) <= DBL_MAX))
         return false;
-    jf__signed_zero_extremes(x, n, &mn, &mx);
-    *min_out = mn;
-    *max_out = mx;
+    /* Finite: the bit order is the numeric one except that -0 < +0. */
+    if (acc.lo == 0.0)
+        acc.lo = acc.neg_zero ? -0.0 : 0.0;
+    if (acc.hi == 0.0)
+        acc.hi = acc.pos_zero ? 0.0 : -0.0;
+    *min_out = acc.lo;
+    *max_out = acc.hi;
     return true;
 }

@@ -132,20 +132,3 @@ void jf__sort_f64(double *x, size_t n, double *tmp)
         jf__set_bits(x, i, jf__key_bits(k));
     }
 }
-
-void jf__signed_zero_extremes(const double *x, size_t n, double *mn, double *mx)
-{
-    if (*mn != 0.0 && *mx != 0.0)
-        return;
-    /* Bit patterns, without branches: one pass the compiler vectorises. */
-    uint64_t neg = 0, pos = 0;
-    for (size_t k = 0; k < n; k++) {
-        uint64_t u = jf__bits_at(x, k);
-        neg |= (uint64_t)(u == ((uint64_t)1 << 63));
-        pos |= (uint64_t)(u == 0);
-    }
-    if (*mn == 0.0)
-        *mn = neg != 0 ? -0.0 : 0.0;
-    if (*mx == 0.0)
-        *mx = pos != 0 ? 0.0 : -0.0;
-}

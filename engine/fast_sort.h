@@ -45,12 +45,6 @@ static inline void jf__set_bits(double *base, size_t i, uint64_t u)
     memcpy(base + i, &u, sizeof u);
 }
 
-/* Given the numeric min *mn and max *mx of the finite x[0..n), give a zero
- * extreme the sign the total order above puts there (-0 when a -0 occurs,
- * for the min; +0 when a +0 occurs, for the max), from the bits in one
- * pass, only when an extreme is zero.  This function can't fail. */
-void jf__signed_zero_extremes(const double *x, size_t n, double *mn, double *mx);
-
 /* Sort x[0..n) ascending as above, using tmp[0..n) as scratch (its contents
  * are clobbered; tmp must not overlap x).  Allocates nothing.  This function
  * can't fail. */

@@ -36,6 +36,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bracket_count.h"
 #include "fast_sort.h"
 #include "moment_lanes.h"
 #include "select.h"
@@ -310,7 +311,8 @@ static inline row_scan scan_row(const double *x, size_t n, bool censored)
  * chain of dependent additions, several cycles a value.  A finite sum means
  * every value is finite (an infinity or NaN would make it infinite or NaN),
  * and then the numeric extremes are those of the order keys except for the
- * sign of a zero, looked up in the bits only when an extreme is zero.
+ * sign of a zero, settled only when an extreme is zero, by the brackets'
+ * vector scan for bit-order extremes (bracket_count.h).
  * Otherwise (NaN, infinities, or an overflowing sum) min and max come from
  * the keys in a second pass. */
 static row_scan scan_row_lanes(const double *x, size_t n)
@@ -319,7 +321,8 @@ static row_scan scan_row_lanes(const double *x, size_t n)
     double mn, mx;
     lanes_sum_minmax(jf__isa_best(), x, n, &r.sum, &r.sum_err, &mn, &mx);
     if (isfinite(r.sum) && isfinite(r.sum_err)) {
-        jf__signed_zero_extremes(x, n, &mn, &mx);
+        if ((mn == 0.0 || mx == 0.0) && n > 0)
+            (void)jf__qb_scan(jf__isa_best(), x, n, &mn, &mx); /* finite: always true */
         r.key_lo = order_key(mn);
         r.key_hi = order_key(mx);
         return r;

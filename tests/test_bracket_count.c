@@ -244,6 +244,40 @@ static void test_scan(void **state)
     }
 }
 
+/* A zero extreme's sign with the deciding zero at every position, so that
+ * it falls in every lane and half of each vector kernel and in the tail:
+ * one ±0 among negatives (it is the max), among positives (the min), and
+ * among zeros of the other sign (min -0, max +0), against the plain loop. */
+static void test_scan_zero_positions(void **state)
+{
+    (void)state;
+    double x[48];
+    const struct {
+        double fill, odd;
+    } shapes[] = {{-1.0, 0.0}, {-1.0, -0.0}, {1.0, -0.0}, {1.0, 0.0}, {-0.0, 0.0}, {0.0, -0.0}};
+    for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++)
+        for (size_t n = 1; n <= 48; n++)
+            for (size_t p = 0; p < n; p++) {
+                for (size_t i = 0; i < n; i++)
+                    x[i] = shapes[sh].fill;
+                x[p] = shapes[sh].odd;
+                double want_mn = x[0], want_mx = x[0];
+                for (size_t i = 1; i < n; i++) {
+                    want_mn = bit_before(x[i], want_mn) ? x[i] : want_mn;
+                    want_mx = bit_before(want_mx, x[i]) ? x[i] : want_mx;
+                }
+                for (int isa = 0; isa < JF__ISA_COUNT; isa++) {
+                    if (!jf__isa_supported((jf__isa)isa))
+                        continue;
+                    double mn = 42.0, mx = 42.0;
+                    assert_true(jf__qb_scan((jf__isa)isa, x, n, &mn, &mx));
+                    if (!same_bits(mn, want_mn) || !same_bits(mx, want_mx))
+                        fail_msg("shape %zu, %s, n %zu, zero at %zu: min %g max %g", sh,
+                                 jf__isa_name((jf__isa)isa), n, p, mn, mx);
+                }
+            }
+}
+
 /* The moment lanes: every variant, same bits as the portable C, on values
  * that exercise both branches of the compensation, ties of ±0, infinities
  * and NaN. */
@@ -336,6 +370,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_count_matches_linear_search),
         cmocka_unit_test(test_scan),
+        cmocka_unit_test(test_scan_zero_positions),
         cmocka_unit_test(test_lanes_agree),
         cmocka_unit_test(test_lanes_by_hand),
         cmocka_unit_test(test_isa_limit),
