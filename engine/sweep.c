@@ -305,7 +305,8 @@ jf_status jf_sweep_run(const jf_sweep_options *o, jf_sweep_report *report, jf_er
         goto done;
     if (!sc->sweep.present) {
         st = sfail(err, JF_ERR_MISSING, o->study.scenario_file, "sweep",
-                   "the scenario has no sweep section: add one (INTERFACE.md `sweep`) or use 'jfsim run'");
+                   "the scenario has no sweep section; add one (sweep: {parameters: {PATH: [v1, v2, ...]}}, "
+                   "docs/scenario-reference.md section 6.1) or use 'jfsim run'");
         goto done;
     }
     const jf_sweep *sw = &sc->sweep;
