@@ -94,8 +94,8 @@ int main(int argc, char **argv)
     }
     double n = (double)paths;
     fprintf(stderr,
-            "jfsim-draws: %s, %llu paths: per path %.2f normals, %.2f exp, %.2f uniforms, "
-            "%.2f Poisson draws (calls from the engine's own code)\n",
+            "jfsim-draws: %s, counted over %llu paths: per path %.2f normals, %.2f exp, "
+            "%.2f uniforms, %.2f Poisson draws (calls from the engine's own code)\n",
             argv[1], paths, (double)n_normals / n, (double)n_exps / n, (double)n_uniforms / n,
             (double)n_poisson / n);
     printf("%.2f,%.2f\n", (double)n_normals / n, (double)n_exps / n);

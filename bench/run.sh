@@ -5,7 +5,8 @@
 #   JF_BENCH_PATHS=20000 bench/run.sh  # a quicker pass
 #
 # Environment (all optional):
-#   JF_BENCH_PATHS    paths of large.yaml and small.yaml   (default 100000)
+#   JF_BENCH_PATHS    paths of large.yaml and small.yaml   (default 100000; the sweep case
+#                     keeps its own 9 points x 10,000 paths)
 #   JF_BENCH_THREADS  thread counts, N | A..B | A,B,C      (default 1..number of cores)
 #   JF_BENCH_REPEAT   runs per measurement, fastest kept   (default 1)
 #   JF_BENCH_PEER     0 skips the NumPy peer               (default 1)
@@ -13,8 +14,9 @@
 #                     all cores, 0 = skip                  (default 0; 1000000 takes minutes)
 #   JF_BENCH_BUILD    build directory                      (default <repo>/build-bench)
 #
-# Builds jfsim-bench, jfsim-draws and jfsim in Release in the build directory when missing
-# (never touches other build directories).  Exit status 0 unless a run failed.
+# Builds jfsim-bench, jfsim-draws and jfsim in the build directory first (configured in Release
+# when new; incremental, so the figures are always those of the current sources).
+# Exit status 0 unless a build or a run failed.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,13 +32,9 @@ big="${JF_BENCH_BIG:-0}"
 bench="$build/bench/jfsim-bench"
 draws="$build/bench/jfsim-draws"
 cli="$build/cli/jfsim"
-if [[ ! -x "$bench" || ! -x "$draws" || ! -x "$cli" ]]; then
-    echo "== building Release in $build" >&2
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$build" --target jfsim-bench jfsim-draws jfsim -j "$(( cores < 2 ? cores : 2 ))" >/dev/null
-fi
-type="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
-[[ "$type" == Release ]] || echo "warning: $build is a '$type' build; figures are meant for Release" >&2
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+jf_bench_build "$root" "$build" jfsim-bench jfsim-draws jfsim
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -21,13 +21,13 @@
 #   JF_BENCH_PATHS    paths settings, space separated   (default "1000 10000")
 #   JF_BENCH_THREADS  threads                           (default: all cores)
 #   JF_BENCH_REPEAT   repetitions, fastest kept         (default 3)
-#   JF_BENCH_BUILD    build directory                   (default <repo>/build-sweep-bench, Release,
-#                     configured and built when missing)
+#   JF_BENCH_BUILD    build directory                   (default <repo>/build-bench, as run.sh;
+#                     configured in Release when new, jfsim rebuilt when out of date)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-build="${JF_BENCH_BUILD:-$root/build-sweep-bench}"
+build="${JF_BENCH_BUILD:-$root/build-bench}"
 paths_list="${JF_BENCH_PATHS:-1000 10000}"
 cores="$(nproc 2>/dev/null || echo 1)"
 threads="${JF_BENCH_THREADS:-$cores}"
@@ -35,11 +35,9 @@ repeat="${JF_BENCH_REPEAT:-3}"
 scenario="$here/sweep_shaped.yaml"
 
 cli="$build/cli/jfsim"
-if [[ ! -x "$cli" ]]; then
-    echo "== building Release in $build" >&2
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$build" --target jfsim -j "$(( cores < 2 ? cores : 2 ))" >/dev/null
-fi
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+jf_bench_build "$root" "$build" jfsim
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -24,7 +24,10 @@ import argparse
 import sys
 import time
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:
+    sys.exit("peer_large.py needs NumPy: apt-get install python3-numpy (or pip install numpy)")
 
 START_YEAR = 2026
 T = 50
