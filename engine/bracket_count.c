@@ -20,8 +20,8 @@
  * chosen at run time from the CPU's flags (cpu_isa.h); JF_PORTABLE_ONLY
  * leaves only the portable one.  They produce the same integers.  (An
  * AVX-512 binary search with gathers was slower than the 16 scalar lanes.)
- * The scan for NaN and extremes that precedes counting (jf__qb_scan) has
- * portable, SSE2 and AVX-512 variants; AVX2 runs the SSE2 one.
+ * The scan for NaN, extremes and the signs of zeros that precedes counting
+ * (jf__qb_scan) has portable, SSE2, AVX2 and AVX-512 variants.
  */
 #include "bracket_count.h"
 
@@ -416,6 +416,44 @@ static size_t extremes_sse2(const double *x, size_t n, scan_acc *acc)
 #endif
 
 #ifdef JF__QB_AVX
+__attribute__((target("avx2"))) static size_t extremes_avx2(const double *x, size_t n, scan_acc *acc)
+{
+    const size_t n8 = n - n % 8;
+    if (n8 == 0)
+        return 0;
+    const __m256i neg0 = _mm256_set1_epi64x((long long)((uint64_t)1 << 63));
+    const __m256i pos0 = _mm256_setzero_si256();
+    __m256d lo0 = _mm256_set1_pd(INFINITY), lo1 = lo0;
+    __m256d hi0 = _mm256_set1_pd(-INFINITY), hi1 = hi0;
+    __m256d un = _mm256_setzero_pd();
+    __m256i nz = pos0, pz = pos0;
+    for (size_t i = 0; i < n8; i += 8) {
+        __m256d a = _mm256_loadu_pd(x + i), b = _mm256_loadu_pd(x + i + 4);
+        lo0 = _mm256_min_pd(a, lo0);
+        lo1 = _mm256_min_pd(b, lo1);
+        hi0 = _mm256_max_pd(a, hi0);
+        hi1 = _mm256_max_pd(b, hi1);
+        un = _mm256_or_pd(un, _mm256_cmp_pd(a, b, _CMP_UNORD_Q));
+        __m256i ua = _mm256_castpd_si256(a), ub = _mm256_castpd_si256(b);
+        nz = _mm256_or_si256(nz, _mm256_or_si256(_mm256_cmpeq_epi64(ua, neg0), _mm256_cmpeq_epi64(ub, neg0)));
+        pz = _mm256_or_si256(pz, _mm256_or_si256(_mm256_cmpeq_epi64(ua, pos0), _mm256_cmpeq_epi64(ub, pos0)));
+    }
+    double lo[4], hi[4];
+    _mm256_storeu_pd(lo, _mm256_min_pd(lo0, lo1));
+    _mm256_storeu_pd(hi, _mm256_max_pd(hi0, hi1));
+    acc->nan = _mm256_movemask_pd(un) != 0;
+    acc->neg_zero = _mm256_movemask_pd(_mm256_castsi256_pd(nz)) != 0;
+    acc->pos_zero = _mm256_movemask_pd(_mm256_castsi256_pd(pz)) != 0;
+    double l = lo[0], h = hi[0];
+    for (int k = 1; k < 4; k++) {
+        l = lo[k] < l ? lo[k] : l;
+        h = hi[k] > h ? hi[k] : h;
+    }
+    acc->lo = l;
+    acc->hi = h;
+    return n8;
+}
+
 __attribute__((target("avx512f"))) static size_t extremes_avx512(const double *x, size_t n,
                                                                   scan_acc *acc)
 {
@@ -464,9 +502,11 @@ bool jf__qb_scan(jf__isa isa, const double *x, size_t n, double *min_out, double
     case JF__ISA_AVX512:
         done = extremes_avx512(x, n, &acc);
         break;
+    case JF__ISA_AVX2:
+        done = extremes_avx2(x, n, &acc);
+        break;
 #endif
 #ifdef JF__QB_SSE2
-    case JF__ISA_AVX2:
     case JF__ISA_SSE2:
         done = extremes_sse2(x, n, &acc);
         break;
