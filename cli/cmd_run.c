@@ -34,8 +34,9 @@ static void print_summary(const jf_results *res, const jf_scenario *sc, const ch
            (unsigned long long)sc->paths, sc->paths == 1 ? "" : "s", sc->horizon_years,
            sc->horizon_years == 1 ? "" : "s", (unsigned long long)sc->seed, threads,
            threads == 1 ? "" : "s", jf_results_seconds(res));
-    printf("US NPV (USD, discounted at %g) and the $%g bn target by %d:\n", sc->discount_rate,
-           sc->comparison_target / 1e9, sc->start_year + sc->horizon_years - 1);
+    printf("US NPV (USD, discounted at %g%% a year); P(target): share of paths whose US receipts\n"
+           "(undiscounted) reach $%g bn by %d:\n",
+           100.0 * sc->discount_rate, sc->comparison_target / 1e9, sc->start_year + sc->horizon_years - 1);
     printf("  %-16s %11s %11s %11s  %9s  %s\n", "scheme", "P5", "P50", "P95", "P(target)",
            "median years to target");
     for (size_t i = 0; i < sc->n_schemes; i++) {
