@@ -355,6 +355,20 @@ typedef struct {
     bool nan, neg_zero, pos_zero;
 } scan_acc;
 
+#if defined(JF__QB_SSE2) || defined(JF__QB_AVX)
+/* acc->lo, acc->hi := the extremes of a vector kernel's lanes lo[], hi[]. */
+static void combine_lanes(const double *lo, const double *hi, int lanes, scan_acc *acc)
+{
+    double l = lo[0], h = hi[0];
+    for (int k = 1; k < lanes; k++) {
+        l = lo[k] < l ? lo[k] : l;
+        h = hi[k] > h ? hi[k] : h;
+    }
+    acc->lo = l;
+    acc->hi = h;
+}
+#endif
+
 /* Several running extremes keep the dependency chains short. */
 static void extremes_portable(const double *x, size_t n, scan_acc *acc)
 {
@@ -409,8 +423,7 @@ static size_t extremes_sse2(const double *x, size_t n, scan_acc *acc)
     acc->nan = _mm_movemask_pd(_mm_or_pd(un0, un1)) != 0;
     acc->neg_zero = _mm_movemask_pd(nz) != 0;
     acc->pos_zero = _mm_movemask_pd(pz) != 0;
-    acc->lo = lo[0] < lo[1] ? lo[0] : lo[1];
-    acc->hi = hi[0] > hi[1] ? hi[0] : hi[1];
+    combine_lanes(lo, hi, 2, acc);
     return n4;
 }
 #endif
@@ -444,13 +457,7 @@ __attribute__((target("avx2"))) static size_t extremes_avx2(const double *x, siz
     acc->nan = _mm256_movemask_pd(un) != 0;
     acc->neg_zero = _mm256_movemask_pd(_mm256_castsi256_pd(nz)) != 0;
     acc->pos_zero = _mm256_movemask_pd(_mm256_castsi256_pd(pz)) != 0;
-    double l = lo[0], h = hi[0];
-    for (int k = 1; k < 4; k++) {
-        l = lo[k] < l ? lo[k] : l;
-        h = hi[k] > h ? hi[k] : h;
-    }
-    acc->lo = l;
-    acc->hi = h;
+    combine_lanes(lo, hi, 4, acc);
     return n8;
 }
 
@@ -482,13 +489,7 @@ __attribute__((target("avx512f"))) static size_t extremes_avx512(const double *x
     acc->nan = un != 0;
     acc->neg_zero = nz != 0;
     acc->pos_zero = pz != 0;
-    double l = lo[0], h = hi[0];
-    for (int k = 1; k < 8; k++) {
-        l = lo[k] < l ? lo[k] : l;
-        h = hi[k] > h ? hi[k] : h;
-    }
-    acc->lo = l;
-    acc->hi = h;
+    combine_lanes(lo, hi, 8, acc);
     return n16;
 }
 #endif
