@@ -356,11 +356,11 @@ typedef struct {
 } scan_acc;
 
 #if defined(JF__QB_SSE2) || defined(JF__QB_AVX)
-/* acc->lo, acc->hi := the extremes of a vector kernel's lanes lo[], hi[]. */
+/* Merge a vector kernel's lanes lo[], hi[] into acc->lo, acc->hi. */
 static void combine_lanes(const double *lo, const double *hi, int lanes, scan_acc *acc)
 {
-    double l = lo[0], h = hi[0];
-    for (int k = 1; k < lanes; k++) {
+    double l = acc->lo, h = acc->hi;
+    for (int k = 0; k < lanes; k++) {
         l = lo[k] < l ? lo[k] : l;
         h = hi[k] > h ? hi[k] : h;
     }
@@ -392,19 +392,29 @@ static void extremes_portable(const double *x, size_t n, scan_acc *acc)
 }
 
 #ifdef JF__QB_SSE2
+/* All ones in each 64-bit lane where a and b are equal. */
+static inline __m128i eq64_sse2(__m128i a, __m128i b)
+{
+    __m128i m = _mm_cmpeq_epi32(a, b);
+    return _mm_and_si128(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
+}
+
 static size_t extremes_sse2(const double *x, size_t n, scan_acc *acc)
 {
     const size_t n4 = n - n % 4;
     if (n4 == 0)
         return 0;
     /* minpd(v, lo) is v < lo ? v : lo, so a NaN v leaves lo alone: NaNs are
-     * caught by the unordered compare, infinities by the extremes.  Zeros:
-     * z = (v == 0) is all ones for ±0, so z & v has the sign bit of a -0 and
-     * z & ~v that of a +0 (SSE2 has no 64-bit integer compare). */
-    const __m128d zero = _mm_setzero_pd();
+     * caught by the unordered compare, infinities by the extremes.  Zeros
+     * are found by their bits, not by v == 0 (which a denormals-are-zero
+     * mode would make true for subnormals): SSE2 has no 64-bit integer
+     * compare, so a lane matches when both its 32-bit halves do. */
+    const __m128i neg0 = _mm_set_epi32((int)0x80000000u, 0, (int)0x80000000u, 0);
+    const __m128i pos0 = _mm_setzero_si128();
     __m128d lo0 = _mm_set1_pd(INFINITY), lo1 = lo0;
     __m128d hi0 = _mm_set1_pd(-INFINITY), hi1 = hi0;
-    __m128d un0 = zero, un1 = zero, nz = zero, pz = zero;
+    __m128d un0 = _mm_setzero_pd(), un1 = un0;
+    __m128i nz = pos0, pz = pos0;
     for (size_t i = 0; i < n4; i += 4) {
         __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
         lo0 = _mm_min_pd(a, lo0);
@@ -413,16 +423,16 @@ static size_t extremes_sse2(const double *x, size_t n, scan_acc *acc)
         hi1 = _mm_max_pd(b, hi1);
         un0 = _mm_or_pd(un0, _mm_cmpunord_pd(a, a));
         un1 = _mm_or_pd(un1, _mm_cmpunord_pd(b, b));
-        __m128d za = _mm_cmpeq_pd(a, zero), zb = _mm_cmpeq_pd(b, zero);
-        nz = _mm_or_pd(nz, _mm_or_pd(_mm_and_pd(za, a), _mm_and_pd(zb, b)));
-        pz = _mm_or_pd(pz, _mm_or_pd(_mm_andnot_pd(a, za), _mm_andnot_pd(b, zb)));
+        __m128i ua = _mm_castpd_si128(a), ub = _mm_castpd_si128(b);
+        nz = _mm_or_si128(nz, _mm_or_si128(eq64_sse2(ua, neg0), eq64_sse2(ub, neg0)));
+        pz = _mm_or_si128(pz, _mm_or_si128(eq64_sse2(ua, pos0), eq64_sse2(ub, pos0)));
     }
     double lo[2], hi[2];
     _mm_storeu_pd(lo, _mm_min_pd(lo0, lo1));
     _mm_storeu_pd(hi, _mm_max_pd(hi0, hi1));
-    acc->nan = _mm_movemask_pd(_mm_or_pd(un0, un1)) != 0;
-    acc->neg_zero = _mm_movemask_pd(nz) != 0;
-    acc->pos_zero = _mm_movemask_pd(pz) != 0;
+    acc->nan |= _mm_movemask_pd(_mm_or_pd(un0, un1)) != 0;
+    acc->neg_zero |= _mm_movemask_pd(_mm_castsi128_pd(nz)) != 0;
+    acc->pos_zero |= _mm_movemask_pd(_mm_castsi128_pd(pz)) != 0;
     combine_lanes(lo, hi, 2, acc);
     return n4;
 }
@@ -454,9 +464,9 @@ __attribute__((target("avx2"))) static size_t extremes_avx2(const double *x, siz
     double lo[4], hi[4];
     _mm256_storeu_pd(lo, _mm256_min_pd(lo0, lo1));
     _mm256_storeu_pd(hi, _mm256_max_pd(hi0, hi1));
-    acc->nan = _mm256_movemask_pd(un) != 0;
-    acc->neg_zero = _mm256_movemask_pd(_mm256_castsi256_pd(nz)) != 0;
-    acc->pos_zero = _mm256_movemask_pd(_mm256_castsi256_pd(pz)) != 0;
+    acc->nan |= _mm256_movemask_pd(un) != 0;
+    acc->neg_zero |= _mm256_movemask_pd(_mm256_castsi256_pd(nz)) != 0;
+    acc->pos_zero |= _mm256_movemask_pd(_mm256_castsi256_pd(pz)) != 0;
     combine_lanes(lo, hi, 4, acc);
     return n8;
 }
@@ -486,9 +496,9 @@ __attribute__((target("avx512f"))) static size_t extremes_avx512(const double *x
     double lo[8], hi[8];
     _mm512_storeu_pd(lo, _mm512_min_pd(lo0, lo1));
     _mm512_storeu_pd(hi, _mm512_max_pd(hi0, hi1));
-    acc->nan = un != 0;
-    acc->neg_zero = nz != 0;
-    acc->pos_zero = pz != 0;
+    acc->nan |= un != 0;
+    acc->neg_zero |= nz != 0;
+    acc->pos_zero |= pz != 0;
     combine_lanes(lo, hi, 8, acc);
     return n16;
 }

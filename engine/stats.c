@@ -32,6 +32,7 @@
  * Chan et al.'s merge  n = na + nb, δ = mb - ma, M2 = M2a + M2b + δ²·na·nb/n
  * (sums add with compensation).
  */
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -321,8 +322,11 @@ static row_scan scan_row_lanes(const double *x, size_t n)
     double mn, mx;
     lanes_sum_minmax(jf__isa_best(), x, n, &r.sum, &r.sum_err, &mn, &mx);
     if (isfinite(r.sum) && isfinite(r.sum_err)) {
-        if ((mn == 0.0 || mx == 0.0) && n > 0)
-            (void)jf__qb_scan(jf__isa_best(), x, n, &mn, &mx); /* finite: always true */
+        if (mn == 0.0 || mx == 0.0) {
+            bool scanned = jf__qb_scan(jf__isa_best(), x, n, &mn, &mx);
+            assert(scanned); /* every value is finite */
+            (void)scanned;
+        }
         r.key_lo = order_key(mn);
         r.key_hi = order_key(mx);
         return r;

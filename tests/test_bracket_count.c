@@ -247,14 +247,16 @@ static void test_scan(void **state)
 /* A zero extreme's sign with the deciding zero at every position, so that
  * it falls in every lane and half of each vector kernel and in the tail:
  * one ±0 among negatives (it is the max), among positives (the min), and
- * among zeros of the other sign (min -0, max +0), against the plain loop. */
+ * among zeros of the other sign (min -0, max +0), and among the smallest
+ * subnormals of either sign (which are not zeros), against the plain loop. */
 static void test_scan_zero_positions(void **state)
 {
     (void)state;
     double x[48];
     const struct {
         double fill, odd;
-    } shapes[] = {{-1.0, 0.0}, {-1.0, -0.0}, {1.0, -0.0}, {1.0, 0.0}, {-0.0, 0.0}, {0.0, -0.0}};
+    } shapes[] = {{-1.0, 0.0}, {-1.0, -0.0}, {1.0, -0.0}, {1.0, 0.0}, {-0.0, 0.0}, {0.0, -0.0},
+                  {-0x1p-1074, 0.0}, {-0x1p-1074, -0.0}, {0x1p-1074, -0.0}, {0x1p-1074, 0.0}};
     for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++)
         for (size_t n = 1; n <= 48; n++)
             for (size_t p = 0; p < n; p++) {
