@@ -28,7 +28,9 @@
  * jf__atomic_cleanup_on_signal, called from a signal handler, can unlink them
  * using nothing but atomic loads and unlink().  Slot states: FREE → CLAIMED
  * (path being copied) → LIVE (handler may unlink) → FREE.  If every slot is
- * taken the file is still written, just not cleaned up on a signal.
+ * taken the file is still written, just not cleaned up on a signal.  The
+ * output folders a run created are listed too (jf__atomic_note_dir), and the
+ * clean-up removes those left empty.
  */
 #include "csv.h"
 
@@ -107,6 +109,30 @@ void jf__commit_end(void)
     atomic_fetch_sub(&jf__committing, 1);
 }
 
+/* Folders that jf_output_prepare / jf_write_outputs created (not those that
+ * existed), in creation order, so that an interrupted run can remove the
+ * ones it left empty.  Slots are taken once and never freed: a process
+ * creates few output folders, and removing a folder that has since been
+ * filled fails harmlessly (rmdir removes only empty folders). */
+#define JF__DIR_SLOTS 16
+
+static struct {
+    atomic_int state;
+    char path[4096];
+} jf__made_dirs[JF__DIR_SLOTS];
+
+void jf__atomic_note_dir(const char *path)
+{
+    for (int i = 0; i < JF__DIR_SLOTS; i++) {
+        int expected = SLOT_FREE;
+        if (atomic_compare_exchange_strong(&jf__made_dirs[i].state, &expected, SLOT_CLAIMED)) {
+            snprintf(jf__made_dirs[i].path, sizeof jf__made_dirs[i].path, "%s", path);
+            atomic_store(&jf__made_dirs[i].state, SLOT_LIVE);
+            return;
+        }
+    }
+}
+
 int jf__atomic_cleanup_on_signal(void)
 {
     int s = atomic_load(&jf__committing);
@@ -121,6 +147,10 @@ int jf__atomic_cleanup_on_signal(void)
     for (int i = 0; i < JF__ATOMIC_SLOTS; i++)
         if (atomic_load(&jf__registry[i].state) == SLOT_LIVE)
             unlink(jf__registry[i].path);
+    /* Newest first, so a child goes before the parent it was created in. */
+    for (int i = JF__DIR_SLOTS - 1; i >= 0; i--)
+        if (atomic_load(&jf__made_dirs[i].state) == SLOT_LIVE)
+            (void)rmdir(jf__made_dirs[i].path);
     return 0;
 }
 

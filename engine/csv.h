@@ -34,6 +34,11 @@ jf_status jf__atomic_open(jf__atomic_file *f, const char *final_path, jf_error *
 jf_status jf__atomic_commit(jf__atomic_file *f, jf_error *err);
 /* Close and remove the temporary file.  Safe to call twice.  This function can't fail. */
 void jf__atomic_abort(jf__atomic_file *f);
+/* Note that the folder `path` was created by this process (for
+ * jf__atomic_cleanup_on_signal, which removes it when it is still empty).
+ * This function can't fail. */
+void jf__atomic_note_dir(const char *path);
+
 /* Unlink every temporary file that is open at this moment (any thread) and
  * refuse any later jf__commit_begin; returns 0.  While a set of files is
  * being renamed into place (between jf__commit_begin and jf__commit_end) it

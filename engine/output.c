@@ -421,7 +421,9 @@ static jf_status make_dirs(const char *dir, jf_error *err)
             continue;
         char saved = path[i];
         path[i] = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        if (mkdir(path, 0777) == 0) {
+            jf__atomic_note_dir(path);
+        } else if (errno != EEXIST) {
             int e = errno;
             return set_error(err, JF_ERR_IO, dir, "cannot create folder %s: %s", path,
                              strerror(e));

@@ -433,12 +433,13 @@ jf_status jf_write_outputs(const jf_results *results, const jf_scenario *scenari
                            const char *outdir, const jf_csv_format *format,
                            const jf_manifest_info *info, jf_error *err);
 
-/* Remove the temporary files of any output being written, and stop any new
+/* Remove the temporary files of any output being written and the output
+ * folders this process created that are still empty, and stop any new
  * set of output files from being renamed into place; returns 0, after which
  * the process may end.  Returns non-zero, doing nothing, while a set of output
  * files is being renamed into place: call it again a moment later (so a
  * process never ends with old and new files mixed).  Async-signal-safe
- * (atomics and unlink only): call it when SIGINT/SIGTERM/SIGHUP arrives. */
+ * (atomics, unlink and rmdir only): call it when SIGINT/SIGTERM/SIGHUP arrives. */
 int jf_output_cleanup_on_signal(void);
 
 /* ------------------------------------------------------------------------ */

@@ -78,11 +78,18 @@ grep -q '"memory_mode": "sketch"' ov_sketch/manifest.json && ok || bad "overflow
 grep -q '^2026,price,ore,300,,,,,,,$' ov_sketch/annual.csv && ok || { bad "overflowing series-year in sketch mode"; grep '^2026,price,ore' ov_sketch/annual.csv; }
 
 # Ctrl-C during a long run: the process dies of SIGINT, leaving no output
-# files and no temporary ones.
-timeout --preserve-status -s INT 1 "$bin" run "$scen/baseline.yaml" -n 2000000 -q -o interrupted > out.txt 2> err.txt
+# files and no temporary ones, and removes the output folders it created
+# (here/new/) but not one that was there before (here/).
+mkdir -p here
+timeout --preserve-status -s INT 1 "$bin" run "$scen/baseline.yaml" -n 2000000 -q -o here/new/interrupted > out.txt 2> err.txt
 rc=$?
 [ "$rc" -eq 130 ] && ok || bad "Ctrl-C: exit $rc, expected death by SIGINT"
-[ -z "$(ls -A interrupted 2>/dev/null)" ] && ok || { bad "Ctrl-C left files"; ls -la interrupted; }
+[ -d here ] && [ ! -e here/new ] && ok || { bad "Ctrl-C: left here/new or removed here"; ls -laR here; }
+mkdir -p existing
+timeout --preserve-status -s INT 1 "$bin" run "$scen/baseline.yaml" -n 2000000 -q -o existing > out.txt 2> err.txt
+rc=$?
+[ "$rc" -eq 130 ] && ok || bad "Ctrl-C (existing folder): exit $rc, expected death by SIGINT"
+[ -d existing ] && [ -z "$(ls -A existing)" ] && ok || { bad "Ctrl-C: existing folder removed or not empty"; ls -la existing; }
 
 # check prints YAML that check accepts again, unchanged (INTERFACE.md example).
 expect_rc 0 "check" "$bin" check "$data/ok_interface_example.yaml"
