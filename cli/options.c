@@ -193,6 +193,30 @@ static char *join_command_line(int argc, char **argv)
     return out;
 }
 
+/* "unknown option '--thred'; did you mean '--threads'?" (the hint for a long
+ * option near one of ours, its "=VALUE" left out of the comparison). */
+static void unknown_option(const char *arg, const struct option *longopts)
+{
+    const char *hint = NULL;
+    if (strncmp(arg, "--", 2) == 0) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", arg + 2);
+        name[strcspn(name, "=")] = '\0';
+        const char *names[32];
+        size_t n = 0;
+        for (const struct option *lo = longopts; lo->name && n + 1 < sizeof names / sizeof names[0]; lo++)
+            names[n++] = lo->name;
+        names[n] = NULL;
+        hint = jf_nearest_word(name, names);
+    }
+    char text[256];
+    if (hint)
+        snprintf(text, sizeof text, "unknown option '%s'; did you mean '--%s'?", arg, hint);
+    else
+        snprintf(text, sizeof text, "unknown option '%s'", arg);
+    cli_usage_error("%s", text);
+}
+
 int cli_parse_args(int argc, char **argv, cli_options *o)
 {
     o->command_line = join_command_line(argc, argv);
@@ -269,7 +293,7 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
             cli_usage_error("option '%s' needs a value", argv[optind - 1]);
             return EXIT_USAGE;
         default:
-            cli_usage_error("unknown option '%s'", argv[optind - 1]);
+            unknown_option(argv[optind - 1], longopts);
             return EXIT_USAGE;
         }
     }

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "jfsim.h"
 #include "suggest.h"
 
 #define JF__SUGGEST_MAX_LEN 255
@@ -83,4 +84,9 @@ const char *jf__suggest_from(const char *word, const char *const *candidates)
     for (size_t i = 0; candidates[i]; i++)
         jf__suggest_offer(&s, candidates[i]);
     return s.best;
+}
+
+const char *jf_nearest_word(const char *word, const char *const *candidates)
+{
+    return word && candidates ? jf__suggest_from(word, candidates) : NULL;
 }

@@ -39,6 +39,13 @@ extern "C" {
  * This function can't fail. */
 const char *jf_vector_kernels(void);
 
+/* The entry of the NULL-terminated list `candidates` nearest to `word` by
+ * edit distance, when it is close enough to be a likely misspelling (the
+ * rule of the loader's "did you mean" hints); NULL otherwise.  For front
+ * ends' own hints, e.g. on a mistyped command-line option.  This function
+ * can't fail. */
+const char *jf_nearest_word(const char *word, const char *const *candidates);
+
 /* ------------------------------------------------------------------------ */
 /* Status codes and error records                                            */
 /* ------------------------------------------------------------------------ */

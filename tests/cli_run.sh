@@ -63,6 +63,9 @@ expect_rc 2 "missing file" "$bin" run "$work/nope.yaml" -o none
 expect_rc 2 "-n 0" "$bin" run "$scen/quick.yaml" -n 0 -o none
 grep -q '^-n: error: paths: ' err.txt && ok || { bad "-n 0 message"; cat err.txt; }
 expect_rc 2 "unknown option" "$bin" run "$scen/quick.yaml" --bogus
+grep -q "^jfsim: unknown option '--bogus'$" err.txt && ok || { bad "unknown option message"; cat err.txt; }
+expect_rc 2 "misspelt option" "$bin" run "$scen/quick.yaml" --thred=2
+grep -q "^jfsim: unknown option '--thred=2'; did you mean '--threads'?$" err.txt && ok || { bad "misspelt option hint"; cat err.txt; }
 expect_rc 2 "bad -j" "$bin" run "$scen/quick.yaml" -j 0
 touch afile
 start=$(date +%s)

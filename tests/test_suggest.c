@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_errno.h>
 
+#include "jfsim.h"
 #include "suggest.h"
 
 static void test_edit_distance(void **state)
@@ -39,12 +40,26 @@ static void test_suggestions(void **state)
     assert_string_equal(jf__suggest_from("lithum", names), "lithium"); /* the nearest wins */
 }
 
+/* The public wrapper the CLI uses for mistyped options. */
+static void test_nearest_word(void **state)
+{
+    (void)state;
+    const char *const options[] = {"output", "paths", "threads", "csv-sep", "per-point", NULL};
+    assert_string_equal(jf_nearest_word("thred", options), "threads");
+    assert_string_equal(jf_nearest_word("csv_sep", options), "csv-sep");
+    assert_string_equal(jf_nearest_word("outptu", options), "output");
+    assert_null(jf_nearest_word("xyz", options));
+    assert_null(jf_nearest_word(NULL, options));
+    assert_null(jf_nearest_word("thred", NULL));
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_suggestions),
+        cmocka_unit_test(test_nearest_word),
     };
     return cmocka_run_group_tests_name("suggest", tests, NULL, NULL);
 }
