@@ -82,6 +82,18 @@ if [[ "$peer" != 0 ]]; then
         if [[ -n "$eng1" && -n "$pys" ]]; then
             awk -v e="$eng1" -v p="$pys" -v s="$sim" 'BEGIN {
                 printf "engine / NumPy peer, 1 thread: %.1fx (bar >= 20); against the peer without annual statistics: %.1fx\n", e / p, e / s }'
+            # The floors bound the engine from above: 20x the peer can only be met below them
+            # (floor-case draws what the engine itself draws, so the engine cannot beat it).
+            zig1="$(field floor-zig 1 8)" case1="$(field floor-case 1 8)"
+            if [[ -n "$zig1" ]]; then
+                awk -v p="$pys" -v z="$zig1" -v c="$case1" 'BEGIN {
+                    printf "20x the peer is %.0f path-years/s; the floors (unavoidable draws only): floor-zig %.0f", 20 * p, z
+                    if (c != "") printf ", floor-case %.0f", c
+                    if (c != "" && 20 * p > c) verdict = "above floor-case, the engine'"'"'s own draws: not reachable"
+                    else if (20 * p > z) verdict = "above floor-zig: not reachable"
+                    else verdict = "below both floors"
+                    printf " (%s)\n", verdict }'
+            fi
         fi
     fi
 fi
