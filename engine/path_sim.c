@@ -704,15 +704,15 @@ static void simulate_resource(const jf__model *m, jf__path_ws *ws, uint64_t path
             price[i] = p_fixed;
         }
     } else {
-        for (size_t i = 0; i < T; i++) {
-            double jump = 0.0;
-            if (jumps) {
+        if (jumps)
+            for (size_t i = 0; i < T; i++) {
                 unsigned n = gsl_ran_poisson(ws->rng[3], pp.jump_rate);
                 double e = gsl_ran_gaussian_ziggurat(ws->rng[4], 1.0);
-                jump = jf__price_jump(&pp, n, e);
+                draw[i] = jf__price_jump(&pp, n, e);
             }
-            draw[i] = jump;
-        }
+        else
+            for (size_t i = 0; i < T; i++)
+                draw[i] = 0.0;
         for (size_t i = 0; i < T; i++) {
             x = jf__price_log_step(&pp, x, z[i], draw[i]);
             price[i] = x;
