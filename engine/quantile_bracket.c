@@ -76,16 +76,16 @@
  * distributed) the edges next to it are kept and the answers are, bit for
  * bit, those of the pilot's windows (tests/test_quantile_bracket.c compares
  * the two).  A drifting sequence may lose a certificate it would have had,
- * never gain a wrong answer.  At
- * 10^7 values (last narrowing at 4^4·m, about 4.2·10^6) the windows are
- * about a tenth as wide as the pilot's.
+ * never gain a wrong answer.  At 10^7 values (last narrowing at 4^4·m,
+ * about 4.2·10^6) the windows are about a tenth as wide as the pilot's.
  *
  * Speed.  The windows cover a few percent of the mass each (about a
  * quarter of all values for the five standard levels until the first
- * narrowing), so most values lie between windows.  Overlapping windows are merged into R ranges of edges
- * [ws_g, we_g]; a value is located by comparing it with the ranges' bounds
- * (vectors, and only the per-bound totals are kept for values between
- * ranges), and the values inside a range by a branch-free binary search.
+ * narrowing), so most values lie between windows.  Overlapping windows
+ * are merged into R ranges of edges [ws_g, we_g]; a value is located by
+ * comparing it with the ranges' bounds (vectors, and only the per-bound
+ * totals are kept for values between ranges), and the values inside a
+ * range by a branch-free binary search.
  * Values equal to one of the (at most two) hot atoms, the edges holding at
  * least 1/64 of the pilot (the zeros of a failed resource, the 0 and 1 of a
  * reached-target share), are counted in registers and skip the search,
@@ -327,12 +327,6 @@ static void walk_marks(const double *y, const unsigned char *mark, size_t m, siz
     *n_ranges = r;
 }
 
-/* Put the marked window ranks of the pilot y[0..m) in their sorted places
- * (the rest of y is only partitioned around them): select the first and
- * last rank of each run of window ranks (select.h), then sort each run.
- * Every marked y[k] is then exactly the k-th order statistic, and the
- * windows are all that walk_marks reads.  tmp: m doubles of scratch.
- * Returns 0, or -1 when out of memory. */
 /* The next run of window ranks (mark bit 1) at or after `from`: returns
  * false when there is none, else sets [*lo, *hi].  Stretches without window
  * ranks are skipped eight marks at a time.  This function can't fail. */
@@ -360,6 +354,12 @@ static bool next_run(const unsigned char *mark, size_t m, size_t from, size_t *l
     return true;
 }
 
+/* Put the marked window ranks of the pilot y[0..m) in their sorted places
+ * (the rest of y is only partitioned around them): select the first and
+ * last rank of each run of window ranks (select.h), then sort each run.
+ * Every marked y[k] is then exactly the k-th order statistic, and the
+ * windows are all that walk_marks reads.  tmp: m doubles of scratch.
+ * Returns 0, or -1 when out of memory. */
 static int sort_windows(double *y, size_t m, const unsigned char *mark, double *tmp)
 {
     size_t n_runs = 0, lo, hi;
