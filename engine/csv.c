@@ -52,23 +52,31 @@
 
 enum { SLOT_FREE = 0, SLOT_CLAIMED = 1, SLOT_LIVE = 2 };
 
-static struct {
+typedef struct {
     atomic_int state;
     char path[4096];
-} jf__registry[JF__ATOMIC_SLOTS];
+} path_slot;
 
-/* Returns the slot index, or -1 when the registry is full. */
-static int registry_add(const char *path)
+static path_slot jf__registry[JF__ATOMIC_SLOTS];
+
+/* List `path` in the first free slot of slots[0..n): returns its index, or
+ * -1 when every slot is taken. */
+static int slots_add(path_slot *slots, int n, const char *path)
 {
-    for (int i = 0; i < JF__ATOMIC_SLOTS; i++) {
+    for (int i = 0; i < n; i++) {
         int expected = SLOT_FREE;
-        if (atomic_compare_exchange_strong(&jf__registry[i].state, &expected, SLOT_CLAIMED)) {
-            snprintf(jf__registry[i].path, sizeof jf__registry[i].path, "%s", path);
-            atomic_store(&jf__registry[i].state, SLOT_LIVE);
+        if (atomic_compare_exchange_strong(&slots[i].state, &expected, SLOT_CLAIMED)) {
+            snprintf(slots[i].path, sizeof slots[i].path, "%s", path);
+            atomic_store(&slots[i].state, SLOT_LIVE);
             return i;
         }
     }
     return -1;
+}
+
+static int registry_add(const char *path)
+{
+    return slots_add(jf__registry, JF__ATOMIC_SLOTS, path);
 }
 
 static void registry_remove(const char *path)
@@ -116,21 +124,11 @@ void jf__commit_end(void)
  * filled fails harmlessly (rmdir removes only empty folders). */
 #define JF__DIR_SLOTS 16
 
-static struct {
-    atomic_int state;
-    char path[4096];
-} jf__made_dirs[JF__DIR_SLOTS];
+static path_slot jf__made_dirs[JF__DIR_SLOTS];
 
 void jf__atomic_note_dir(const char *path)
 {
-    for (int i = 0; i < JF__DIR_SLOTS; i++) {
-        int expected = SLOT_FREE;
-        if (atomic_compare_exchange_strong(&jf__made_dirs[i].state, &expected, SLOT_CLAIMED)) {
-            snprintf(jf__made_dirs[i].path, sizeof jf__made_dirs[i].path, "%s", path);
-            atomic_store(&jf__made_dirs[i].state, SLOT_LIVE);
-            return;
-        }
-    }
+    (void)slots_add(jf__made_dirs, JF__DIR_SLOTS, path);
 }
 
 int jf__atomic_cleanup_on_signal(void)
