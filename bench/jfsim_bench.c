@@ -41,7 +41,6 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "cpu_isa.h"
 #include "floor.h"
 #include "sha256.h"
 #include "jfsim.h"
@@ -472,7 +471,7 @@ static void print_row(const case_shape *c, const char *kind, int threads, const 
     fflush(stdout);
 }
 
-/* All measurements of one file.  Returns false when one failed. */
+/* Whether the options ask for measurements of this kind. */
 static bool kind_enabled(const bench_opts *o, int kind)
 {
     return !((kind == KIND_ENGINE && !o->engine) || (kind != KIND_ENGINE && !o->floor) ||
@@ -657,7 +656,7 @@ int main(int argc, char **argv)
     }
     printf("# jfsim-bench, engine %s, %ld cores online, vector kernels %s, load average %.2f %.2f "
            "%.2f, best of %d\n",
-           JF_VERSION_STRING, sysconf(_SC_NPROCESSORS_ONLN), jf__isa_name(jf__isa_best()), load[0],
+           JF_VERSION_STRING, sysconf(_SC_NPROCESSORS_ONLN), jf_vector_kernels(), load[0],
            load[1], load[2], o.repeat);
     print_header();
     bool ok = true;
