@@ -319,11 +319,12 @@ static inline row_scan scan_row(const double *x, size_t n, bool censored)
 static row_scan scan_row_lanes(const double *x, size_t n)
 {
     row_scan r = {n, 0.0, 0.0, UINT64_MAX, 0, true};
+    const jf__isa isa = jf__isa_best();
     double mn, mx;
-    lanes_sum_minmax(jf__isa_best(), x, n, &r.sum, &r.sum_err, &mn, &mx);
+    lanes_sum_minmax(isa, x, n, &r.sum, &r.sum_err, &mn, &mx);
     if (isfinite(r.sum) && isfinite(r.sum_err)) {
         if (mn == 0.0 || mx == 0.0) {
-            bool scanned = jf__qb_scan(jf__isa_best(), x, n, &mn, &mx);
+            bool scanned = jf__qb_scan(isa, x, n, &mn, &mx);
             assert(scanned); /* every value is finite */
             (void)scanned;
         }
